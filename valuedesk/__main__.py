@@ -1,0 +1,3 @@
+from valuedesk.app import main
+import sys
+sys.exit(main())

@@ -1,0 +1,38 @@
+"""Entry point: `valuedesk` alone or with a project file opens the explorer; subcommands run headless."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def _wants_gui(argv: Sequence[str]) -> bool:
+    if not argv:
+        return True
+    from valuedesk.cli import build_parser
+
+    first = argv[0]
+    if first.startswith("-"):
+        return False
+    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    return first not in commands
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if _wants_gui(args):
+        try:
+            from valuedesk.ui.main import run_gui
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("valuedesk.ui"):
+                print("valuedesk: the explorer is not built yet; use a subcommand (see --help)", file=sys.stderr)
+                return 2
+            raise
+        return run_gui(args)
+    from valuedesk.cli import main as cli_main
+
+    return cli_main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
