@@ -1,0 +1,1 @@
+"""Session-scoped generated media (espeak-ng speech, PyAV video with drawn text). Owned by the media stage."""
