@@ -1,0 +1,79 @@
+"""Project schema as ordered migrations; `PRAGMA user_version` records how far a file has come.
+
+Never edit a released migration: append a new one. Each runs in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+
+def _m1_initial(db: sqlite_utils.Database) -> None:
+    db["creators"].create(
+        {"id": int, "name": str, "platform": str, "meta_json": str}, pk="id", not_null={"name"}
+    )
+    db["creators"].create_index(["name"], unique=True)
+    db["videos"].create(
+        {
+            "id": int, "creator_id": int, "path": str, "file_name": str, "sha256": str,
+            "size_bytes": int, "title": str, "description": str, "upload_date": str,
+            "duration_ms": int, "width": int, "height": int, "fps": float, "rotation": int,
+            "has_video": int, "has_audio": int, "meta_json": str, "status": str, "error": str,
+            "current_run_id": int, "added_at": str, "updated_at": str,
+        },
+        pk="id", foreign_keys=[("creator_id", "creators", "id")], not_null={"path", "status"},
+    )
+    db["videos"].create_index(["sha256"])
+    db["videos"].create_index(["creator_id"])
+    db["runs"].create(
+        {
+            "id": int, "video_id": int, "started_at": str, "finished_at": str, "status": str,
+            "app_version": str, "stage_versions_json": str, "models_json": str,
+            "settings_json": str, "timings_json": str, "language": str, "error": str,
+        },
+        pk="id", foreign_keys=[("video_id", "videos", "id")],
+    )
+    db["runs"].create_index(["video_id"])
+    db["script_lines"].create(
+        {"id": int, "run_id": int, "video_id": int, "idx": int, "start_ms": int, "end_ms": int,
+         "kind": str, "speaker": str, "text": str},
+        pk="id", foreign_keys=[("run_id", "runs", "id"), ("video_id", "videos", "id")],
+    )
+    db["script_lines"].create_index(["run_id", "idx"], unique=True)
+    db["script_lines"].enable_fts(["text"], create_triggers=True, tokenize="porter")
+    db["words"].create(
+        {"id": int, "run_id": int, "start_ms": int, "end_ms": int, "text": str, "probability": float},
+        pk="id", foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["words"].create_index(["run_id", "start_ms"])
+    db["value_scores"].create(
+        {"run_id": int, "video_id": int, "value_id": str, "score": float, "label": int,
+         "threshold": float, "contradiction": float},
+        pk=("run_id", "value_id"), foreign_keys=[("run_id", "runs", "id"), ("video_id", "videos", "id")],
+    )
+    db["value_scores"].create_index(["video_id", "value_id"])
+    db["evidence"].create(
+        {"id": int, "run_id": int, "video_id": int, "value_id": str, "line_idx": int, "weight": float,
+         "start_ms": int, "end_ms": int},
+        pk="id", foreign_keys=[("run_id", "runs", "id"), ("video_id", "videos", "id")],
+    )
+    db["evidence"].create_index(["run_id", "value_id"])
+    db["thumbnails"].create(
+        {"id": int, "run_id": int, "t_ms": int, "jpeg": bytes},
+        pk="id", foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["thumbnails"].create_index(["run_id", "t_ms"])
+    # Human reviews: kept apart from model output, never overwriting it (before/after as JSON).
+    db["reviews"].create(
+        {"id": int, "video_id": int, "run_id": int, "value_id": str, "action": str, "line_idx": int,
+         "before_json": str, "after_json": str, "note": str, "author": str, "created_at": str,
+         "undone": int},
+        pk="id", foreign_keys=[("video_id", "videos", "id")], defaults={"undone": 0},
+    )
+    db["reviews"].create_index(["video_id", "value_id"])
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_m1_initial,)
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,430 @@
+"""The project file: one SQLite database (WAL) holding videos, scripts, value scores and reviews.
+
+All writes go through `Project`, each logical change in one transaction, so a crash or a kill
+mid-analysis leaves the file as it was before that video started.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from valuedesk.project.records import AnalysisRecord, ReviewedExample, SearchHit
+from valuedesk.project.schema import MIGRATIONS, SCHEMA_VERSION
+from valuedesk.script import ScriptLine, Word
+
+STATUSES = ("queued", "analyzing", "done", "failed")
+BUSY_TIMEOUT_S = 5.0
+
+
+class ProjectError(Exception):
+    """A project file cannot be opened or written; the message names the file and the cause."""
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _is_read_only(path: Path) -> bool:
+    """True when the file has no write bits or its folder is not writable (WAL needs -wal/-shm files).
+
+    Mode bits are checked explicitly because os.access says "writable" to root regardless.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return False
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        return True
+    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _explain(path: Path, exc: sqlite3.Error) -> ProjectError:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        cause = "the project is locked by another program (database is locked); close it there and retry"
+    elif "not a database" in text or "malformed" in text or "disk image" in text:
+        cause = "not a ValueDesk project or the file is damaged (" + str(exc) + ")"
+    elif "readonly" in text or "read-only" in text:
+        cause = "the project file is read-only; open it for viewing or copy it somewhere writable"
+    elif "unable to open" in text:
+        cause = "cannot open the file (missing folder or no permission)"
+    else:
+        cause = str(exc)
+    return ProjectError(f"{path}: {cause}")
+
+
+class Project:
+    """A ValueDesk project file. Use `Project.open(path)` as a context manager."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool) -> None:
+        self.path = path
+        self.readonly = readonly
+        self.db = sqlite_utils.Database(conn)
+
+    # ----------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, readonly: bool = False, create: bool = True) -> Project:
+        p = Path(path)
+        exists = p.exists()
+        if not exists and (readonly or not create):
+            raise ProjectError(f"{p}: no such project file")
+        if exists and p.is_dir():
+            raise ProjectError(f"{p}: is a folder, not a project file")
+        if exists and p.stat().st_size == 0 and readonly:
+            raise ProjectError(f"{p}: empty file, not a ValueDesk project")
+        if not readonly and _is_read_only(p):
+            raise ProjectError(
+                f"{p}: the project file is read-only; open it for viewing or copy it somewhere writable"
+            )
+        if not exists and not p.parent.exists():
+            raise ProjectError(f"{p}: folder {p.parent} does not exist")
+        uri = p.resolve().as_uri() + ("?mode=ro" if readonly else "?mode=rwc")
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            conn.execute("PRAGMA foreign_keys=ON")
+            project = cls(p, conn, readonly)
+            project._prepare(new=not exists)
+        except sqlite3.Error as exc:
+            raise _explain(p, exc) from exc
+        return project
+
+    def _prepare(self, *, new: bool) -> None:
+        conn = self.db.conn
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = self.db.table_names()
+        if not new and version == 0 and tables:
+            raise ProjectError(f"{self.path}: an SQLite file, but not a ValueDesk project")
+        if version > SCHEMA_VERSION:
+            raise ProjectError(
+                f"{self.path}: made by a newer ValueDesk (schema {version} > {SCHEMA_VERSION}); update ValueDesk"
+            )
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise ProjectError(f"{self.path}: the project file is damaged ({check})")
+        if self.readonly:
+            if version < SCHEMA_VERSION:
+                raise ProjectError(f"{self.path}: older project (schema {version}); open it writable once to upgrade")
+            return
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        for number in range(version, SCHEMA_VERSION):
+            with self.db.atomic():
+                MIGRATIONS[number](self.db)
+                conn.execute(f"PRAGMA user_version={number + 1}")
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """One atomic write; sqlite errors become ProjectError naming the file."""
+        if self.readonly:
+            raise ProjectError(f"{self.path}: opened read-only; cannot change it")
+        try:
+            with self.db.atomic() as db:
+                yield db
+        except sqlite3.Error as exc:
+            raise _explain(self.path, exc) from exc
+
+    def integrity_check(self) -> str:
+        return str(self.db.conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    # ----------------------------------------------------------------- writes
+    def creator_id(self, name: str, platform: str = "") -> int:
+        name = name.strip() or "Unknown creator"
+        row = self.db.execute("SELECT id FROM creators WHERE name = ?", [name]).fetchone()
+        if row:
+            return int(row[0])
+        with self.transaction() as db:
+            return int(db["creators"].insert({"name": name, "platform": platform, "meta_json": "{}"}).last_pk)
+
+    def add_video(self, path: str, *, sha256: str, size_bytes: int, creator: str, title: str = "",
+                  description: str = "", upload_date: str = "", meta: dict[str, Any] | None = None) -> int:
+        """Register a file (or refresh the row that has this path); status becomes 'queued'."""
+        creator_id = self.creator_id(creator)
+        row = {
+            "creator_id": creator_id, "path": path, "file_name": Path(path).name, "sha256": sha256,
+            "size_bytes": size_bytes, "title": title or Path(path).stem, "description": description,
+            "upload_date": upload_date, "meta_json": json.dumps(meta or {}, ensure_ascii=False),
+            "status": "queued", "error": "", "updated_at": now_iso(),
+        }
+        existing = self.db.execute("SELECT id FROM videos WHERE path = ?", [path]).fetchone()
+        with self.transaction() as db:
+            if existing:
+                db["videos"].update(existing[0], row)
+                return int(existing[0])
+            return int(db["videos"].insert({**row, "added_at": now_iso(), "current_run_id": None}).last_pk)
+
+    def set_media_info(self, video_id: int, info: dict[str, Any]) -> None:
+        keys = ("duration_ms", "width", "height", "fps", "rotation", "has_video", "has_audio")
+        with self.transaction() as db:
+            db["videos"].update(video_id, {k: info[k] for k in keys if k in info})
+
+    def set_status(self, video_id: int, status: str, error: str = "") -> None:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        with self.transaction() as db:
+            db["videos"].update(video_id, {"status": status, "error": error, "updated_at": now_iso()})
+
+    def save_analysis(self, video_id: int, rec: AnalysisRecord) -> int:
+        """Write one finished analysis in one transaction and make it the video's current run."""
+        with self.transaction() as db:
+            run_id = int(db["runs"].insert({
+                "video_id": video_id, "started_at": rec.started_at or now_iso(), "finished_at": now_iso(),
+                "status": "done", "app_version": _app_version(),
+                "stage_versions_json": json.dumps(rec.stage_versions),
+                "models_json": json.dumps(rec.models), "settings_json": json.dumps(rec.settings),
+                "timings_json": json.dumps(rec.timings), "language": rec.language, "error": "",
+            }).last_pk)
+            db["script_lines"].insert_all(
+                {"run_id": run_id, "video_id": video_id, "idx": i, "start_ms": ln.start_ms,
+                 "end_ms": ln.end_ms, "kind": ln.kind, "speaker": ln.speaker, "text": ln.text}
+                for i, ln in enumerate(rec.lines)
+            )
+            db["words"].insert_all(
+                {"run_id": run_id, "start_ms": w.start_ms, "end_ms": w.end_ms, "text": w.text,
+                 "probability": w.probability}
+                for w in rec.words
+            )
+            db["value_scores"].insert_all(
+                {"run_id": run_id, "video_id": video_id, "value_id": s.value_id, "score": s.score,
+                 "label": s.label, "threshold": s.threshold, "contradiction": s.contradiction}
+                for s in rec.scores
+            )
+            db["evidence"].insert_all(
+                {"run_id": run_id, "video_id": video_id, "value_id": e.value_id, "line_idx": e.line_idx,
+                 "weight": e.weight, "start_ms": e.start_ms, "end_ms": e.end_ms}
+                for e in rec.evidence
+            )
+            db["thumbnails"].insert_all({"run_id": run_id, "t_ms": t, "jpeg": jpeg} for t, jpeg in rec.thumbnails)
+            db["videos"].update(video_id, {"current_run_id": run_id, "status": "done", "error": "",
+                                           "updated_at": now_iso()})
+        return run_id
+
+    # ----------------------------------------------------------------- reads
+    def creators(self) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "SELECT c.*, COUNT(v.id) AS n_videos FROM creators c LEFT JOIN videos v ON v.creator_id = c.id "
+            "GROUP BY c.id ORDER BY c.name COLLATE NOCASE"
+        ))
+
+    def videos(self, creator: str | None = None) -> list[dict[str, Any]]:
+        sql = ("SELECT v.*, c.name AS creator FROM videos v LEFT JOIN creators c ON c.id = v.creator_id")
+        params: list[Any] = []
+        if creator is not None:
+            sql += " WHERE c.name = ? COLLATE NOCASE"
+            params.append(creator)
+        return list(self.db.query(sql + " ORDER BY c.name COLLATE NOCASE, v.upload_date, v.id", params))
+
+    def video(self, video_id: int) -> dict[str, Any]:
+        rows = list(self.db.query(
+            "SELECT v.*, c.name AS creator FROM videos v LEFT JOIN creators c ON c.id = v.creator_id "
+            "WHERE v.id = ?", [video_id]))
+        if not rows:
+            raise ProjectError(f"{self.path}: no video with id {video_id}")
+        return rows[0]
+
+    def find_video_by_sha(self, sha256: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM videos WHERE sha256 = ? ORDER BY id", [sha256]))
+        return rows[0] if rows else None
+
+    def resolve_video(self, ref: str) -> dict[str, Any]:
+        """A video by id, by path (as given or absolute) or by file name."""
+        if ref.isdigit():
+            return self.video(int(ref))
+        candidates = [ref, os.path.abspath(ref)]
+        for c in candidates:
+            row = self.db.execute("SELECT id FROM videos WHERE path = ?", [c]).fetchone()
+            if row:
+                return self.video(int(row[0]))
+        rows = self.db.execute("SELECT id FROM videos WHERE file_name = ?", [Path(ref).name]).fetchall()
+        if len(rows) == 1:
+            return self.video(int(rows[0][0]))
+        if len(rows) > 1:
+            raise ProjectError(f"{self.path}: several videos are named {Path(ref).name}; use the id")
+        raise ProjectError(f"{self.path}: no video {ref!r} in this project (use `valuedesk show --list`)")
+
+    def _run_id(self, video_id: int, run_id: int | None) -> int | None:
+        if run_id is not None:
+            return run_id
+        return self.video(video_id)["current_run_id"]
+
+    def script_lines(self, video_id: int, run_id: int | None = None, *, reviewed: bool = True) -> list[ScriptLine]:
+        """The current script; with reviewed=True, human text corrections replace the model's text."""
+        rid = self._run_id(video_id, run_id)
+        if rid is None:
+            return []
+        lines = [
+            ScriptLine(r["start_ms"], r["end_ms"], r["kind"], r["speaker"] or "", r["text"])
+            for r in self.db.query("SELECT * FROM script_lines WHERE run_id = ? ORDER BY idx", [rid])
+        ]
+        if reviewed:
+            for idx, text in self.line_corrections(video_id).items():
+                if 0 <= idx < len(lines):
+                    ln = lines[idx]
+                    lines[idx] = ScriptLine(ln.start_ms, ln.end_ms, ln.kind, ln.speaker, text)
+        return lines
+
+    def words(self, video_id: int, run_id: int | None = None) -> list[Word]:
+        rid = self._run_id(video_id, run_id)
+        return [
+            Word(r["start_ms"], r["end_ms"], r["text"], r["probability"])
+            for r in self.db.query("SELECT * FROM words WHERE run_id = ? ORDER BY start_ms, id", [rid])
+        ]
+
+    def value_scores(self, video_id: int, run_id: int | None = None) -> dict[str, dict[str, Any]]:
+        rid = self._run_id(video_id, run_id)
+        return {r["value_id"]: r for r in self.db.query("SELECT * FROM value_scores WHERE run_id = ?", [rid])}
+
+    def evidence(self, video_id: int, value_id: str | None = None, run_id: int | None = None) -> list[dict[str, Any]]:
+        rid = self._run_id(video_id, run_id)
+        sql = "SELECT * FROM evidence WHERE run_id = ?"
+        params: list[Any] = [rid]
+        if value_id:
+            sql += " AND value_id = ?"
+            params.append(value_id)
+        return list(self.db.query(sql + " ORDER BY value_id, weight DESC", params))
+
+    def run(self, video_id: int, run_id: int | None = None) -> dict[str, Any] | None:
+        rid = self._run_id(video_id, run_id)
+        rows = list(self.db.query("SELECT * FROM runs WHERE id = ?", [rid]))
+        return rows[0] if rows else None
+
+    def thumbnails(self, video_id: int, run_id: int | None = None) -> list[tuple[int, bytes]]:
+        rid = self._run_id(video_id, run_id)
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT t_ms, jpeg FROM thumbnails WHERE run_id = ? ORDER BY t_ms", [rid]).fetchall()]
+
+    def search(self, query: str, limit: int = 200) -> list[SearchHit]:
+        """Full-text search over current script lines (porter stemming; plain words are quoted)."""
+        terms = [t for t in query.replace('"', " ").split() if t]
+        if not terms:
+            return []
+        match = " ".join(f'"{t}"*' if i == len(terms) - 1 else f'"{t}"' for i, t in enumerate(terms))
+        sql = (
+            "SELECT s.video_id, s.idx, s.start_ms, s.end_ms, s.kind, s.text, "
+            "snippet(script_lines_fts, 0, '[', ']', '…', 12) AS snip "
+            "FROM script_lines_fts JOIN script_lines s ON s.rowid = script_lines_fts.rowid "
+            "JOIN videos v ON v.id = s.video_id AND v.current_run_id = s.run_id "
+            "WHERE script_lines_fts MATCH ? ORDER BY rank LIMIT ?"
+        )
+        return [SearchHit(r[0], r[1], r[2], r[3], r[4], r[5], r[6])
+                for r in self.db.execute(sql, [match, limit]).fetchall()]
+
+    # ----------------------------------------------------------------- reviews
+    def add_review(self, video_id: int, action: str, *, value_id: str | None = None, line_idx: int | None = None,
+                   before: Any = None, after: Any = None, note: str = "", author: str = "") -> int:
+        """Store one human correction (never touching model rows). Actions: label, evidence_add,
+        evidence_remove, note, line_text."""
+        if action not in ("label", "evidence_add", "evidence_remove", "note", "line_text"):
+            raise ValueError(f"unknown review action {action!r}")
+        with self.transaction() as db:
+            # A new action clears the redo stack for this video.
+            db.execute("DELETE FROM reviews WHERE video_id = ? AND undone = 1", [video_id])
+            return int(db["reviews"].insert({
+                "video_id": video_id, "run_id": self.video(video_id)["current_run_id"], "value_id": value_id,
+                "action": action, "line_idx": line_idx, "before_json": json.dumps(before, ensure_ascii=False),
+                "after_json": json.dumps(after, ensure_ascii=False), "note": note,
+                "author": author or os.environ.get("USER", "") or "reviewer", "created_at": now_iso(), "undone": 0,
+            }).last_pk)
+
+    def undo_review(self, video_id: int) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM reviews WHERE video_id = ? AND undone = 0 ORDER BY id DESC LIMIT 1", [video_id]).fetchone()
+        if not row:
+            return None
+        with self.transaction() as db:
+            db["reviews"].update(row[0], {"undone": 1})
+        return int(row[0])
+
+    def redo_review(self, video_id: int) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM reviews WHERE video_id = ? AND undone = 1 ORDER BY id ASC LIMIT 1", [video_id]).fetchone()
+        if not row:
+            return None
+        with self.transaction() as db:
+            db["reviews"].update(row[0], {"undone": 0})
+        return int(row[0])
+
+    def reviews(self, video_id: int) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM reviews WHERE video_id = ? AND undone = 0 ORDER BY id", [video_id]))
+
+    def reviewed_labels(self, video_id: int) -> dict[str, int]:
+        """value_id -> the latest human label (the model's stays in value_scores)."""
+        out: dict[str, int] = {}
+        for r in self.reviews(video_id):
+            if r["action"] == "label" and r["value_id"]:
+                out[r["value_id"]] = int(json.loads(r["after_json"]))
+        return out
+
+    def line_corrections(self, video_id: int) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for r in self.reviews(video_id):
+            if r["action"] == "line_text" and r["line_idx"] is not None:
+                out[int(r["line_idx"])] = str(json.loads(r["after_json"]))
+        return out
+
+    def reviewed_evidence(self, video_id: int, value_id: str) -> tuple[set[int], set[int]]:
+        """(lines a reviewer added, lines a reviewer removed) as evidence for a value."""
+        added: set[int] = set()
+        removed: set[int] = set()
+        for r in self.reviews(video_id):
+            if r["value_id"] != value_id or r["line_idx"] is None:
+                continue
+            if r["action"] == "evidence_add":
+                added.add(r["line_idx"])
+                removed.discard(r["line_idx"])
+            elif r["action"] == "evidence_remove":
+                removed.add(r["line_idx"])
+                added.discard(r["line_idx"])
+        return added, removed
+
+    def effective_labels(self, video_id: int) -> dict[str, tuple[int, int | None]]:
+        """value_id -> (model label, reviewed label or None)."""
+        model = {k: int(v["label"]) for k, v in self.value_scores(video_id).items()}
+        reviewed = self.reviewed_labels(video_id)
+        return {k: (model.get(k, 0), reviewed.get(k)) for k in sorted(set(model) | set(reviewed))}
+
+    def reviewed_examples(self) -> list[ReviewedExample]:
+        ids = [r[0] for r in self.db.execute(
+            "SELECT DISTINCT video_id FROM reviews WHERE action = 'label' AND undone = 0 ORDER BY video_id").fetchall()]
+        out = []
+        for vid in ids:
+            labels = self.reviewed_labels(vid)
+            if labels:
+                out.append(ReviewedExample(vid, self.script_lines(vid), labels))
+        return out
+
+    def videos_with_label(self, value_id: str, label: int) -> list[int]:
+        """Videos whose effective label (review first, model otherwise) for a value equals `label`."""
+        out = []
+        for v in self.videos():
+            if v["current_run_id"] is None:
+                continue
+            model, reviewed = self.effective_labels(v["id"]).get(value_id, (0, None))
+            if (reviewed if reviewed is not None else model) == label:
+                out.append(int(v["id"]))
+        return out
+
+
+def _app_version() -> str:
+    from valuedesk import __version__
+
+    return __version__
