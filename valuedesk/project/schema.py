@@ -17,7 +17,7 @@ def _m1_initial(db: sqlite_utils.Database) -> None:
     db["creators"].create_index(["name"], unique=True)
     db["videos"].create(
         {
-            "id": int, "creator_id": int, "path": str, "file_name": str, "sha256": str,
+            "id": int, "creator_id": int, "path": str, "path_raw": bytes, "file_name": str, "sha256": str,
             "size_bytes": int, "title": str, "description": str, "upload_date": str,
             "duration_ms": int, "width": int, "height": int, "fps": float, "rotation": int,
             "has_video": int, "has_audio": int, "meta_json": str, "status": str, "error": str,

@@ -155,17 +155,24 @@ class Project:
         with self.transaction() as db:
             return int(db["creators"].insert({"name": name, "platform": platform, "meta_json": "{}"}).last_pk)
 
-    def add_video(self, path: str, *, sha256: str, size_bytes: int, creator: str, title: str = "",
+    def add_video(self, path: str | bytes | os.PathLike[str], *, sha256: str, size_bytes: int, creator: str, title: str = "",
                   description: str = "", upload_date: str = "", meta: dict[str, Any] | None = None) -> int:
-        """Register a file (or refresh the row that has this path); status becomes 'queued'."""
+        """Register a file (or refresh the row that has this path); status becomes 'queued'.
+
+        `path` keeps a readable form (undecodable bytes replaced) and `path_raw` the exact bytes,
+        so files with non-UTF-8 names still open.
+        """
+        raw = os.fsencode(path)
+        shown = raw.decode("utf-8", "replace")
         creator_id = self.creator_id(creator)
         row = {
-            "creator_id": creator_id, "path": path, "file_name": Path(path).name, "sha256": sha256,
+            "creator_id": creator_id, "path": shown, "path_raw": raw, "file_name": Path(shown).name,
+            "sha256": sha256,
             "size_bytes": size_bytes, "title": title or Path(path).stem, "description": description,
             "upload_date": upload_date, "meta_json": json.dumps(meta or {}, ensure_ascii=False),
             "status": "queued", "error": "", "updated_at": now_iso(),
         }
-        existing = self.db.execute("SELECT id FROM videos WHERE path = ?", [path]).fetchone()
+        existing = self.db.execute("SELECT id FROM videos WHERE path_raw = ?", [raw]).fetchone()
         with self.transaction() as db:
             if existing:
                 db["videos"].update(existing[0], row)
@@ -422,6 +429,12 @@ class Project:
             if (reviewed if reviewed is not None else model) == label:
                 out.append(int(v["id"]))
         return out
+
+
+def video_fs_path(row: dict[str, Any]) -> str:
+    """The file-system path of a video row (exact bytes when the name is not valid UTF-8)."""
+    raw = row.get("path_raw")
+    return os.fsdecode(raw) if raw else str(row["path"])
 
 
 def _app_version() -> str:

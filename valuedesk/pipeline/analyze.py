@@ -1,0 +1,175 @@
+"""One video through every stage: media → transcript → on-screen text → cues → script → values.
+
+`AnalysisEngine` keeps the loaded models so a batch (or the analysis child process) pays for
+loading once. It never touches the project file: it returns an `AnalysisRecord` to be saved.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from valuedesk.pipeline.events import overall_fraction
+from valuedesk.pipeline.settings import AnalysisSettings
+from valuedesk.pipeline.sidecar import PostInfo, caption_text
+from valuedesk.project.records import AnalysisRecord, EvidenceRow, ScoreRow
+from valuedesk.script import Script, ScriptLine
+
+# Bumped when a stage's output for the same input changes; stored with every run.
+STAGE_VERSIONS = {"media": "1", "transcribe": "1", "ocr": "1", "cues": "1", "script": "1", "classify": "1"}
+THUMB_WIDTH = 240
+
+ProgressFn = Callable[[str, float, str], None]  # (stage, overall fraction, message)
+StopFn = Callable[[], bool]
+
+
+class AnalysisCancelled(Exception):
+    pass
+
+
+@dataclass
+class AnalysisOutput:
+    media: dict[str, Any]  # MediaInfo as a dict
+    record: AnalysisRecord
+
+
+class AnalysisEngine:
+    """Loads models lazily, once, and analyzes videos one after another."""
+
+    def __init__(self, settings: AnalysisSettings) -> None:
+        self.settings = settings
+        self._transcriber: Any = None
+        self._ocr: Any = None
+        self._classifier: Any = None
+
+    @property
+    def transcriber(self) -> Any:
+        if self._transcriber is None:
+            from valuedesk.transcribe import Transcriber, TranscribeSettings
+
+            s = self.settings
+            self._transcriber = Transcriber(TranscribeSettings(
+                model_dir=s.asr_model_dir, device=s.device, compute_type=s.compute_type,
+                cpu_threads=s.threads, language=s.language))
+        return self._transcriber
+
+    @property
+    def ocr(self) -> Any:
+        if self._ocr is None:
+            from valuedesk.media.ocr import OcrReader
+
+            self._ocr = OcrReader()
+        return self._ocr
+
+    @property
+    def classifier(self) -> Any:
+        if self._classifier is None:
+            from valuedesk.classify import load_classifier
+
+            device = "cpu" if self.settings.device == "auto" else self.settings.device
+            if self.settings.device == "auto":
+                import torch
+
+                device = "cuda" if torch.cuda.is_available() else "cpu"
+            self._classifier = load_classifier(self.settings.classifier, device=device)
+        return self._classifier
+
+    def analyze(self, path: Path, post: PostInfo, *, progress: ProgressFn | None = None,
+                should_stop: StopFn | None = None) -> AnalysisOutput:
+        from valuedesk.media.audio import load_audio
+        from valuedesk.media.cues import scene_notes
+        from valuedesk.media.frames import extract_keyframes
+        from valuedesk.media.ocr import onscreen_lines
+        from valuedesk.media.probe import probe
+
+        started = datetime.now(UTC).isoformat(timespec="seconds")
+        timings: dict[str, float] = {}
+
+        def step(stage: str, message: str = "") -> None:
+            if should_stop is not None and should_stop():
+                raise AnalysisCancelled(f"{path.name}: analysis cancelled")
+            if progress is not None:
+                progress(stage, overall_fraction(stage), message)
+
+        def timed(stage: str, fn: Callable[[], Any]) -> Any:
+            t0 = time.perf_counter()
+            out = fn()
+            timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - t0
+            return out
+
+        step("probe", "reading the file")
+        info = timed("probe", lambda: probe(path))
+        step("transcribe", "transcribing speech")
+        if info.has_audio:
+            audio = timed("audio", lambda: load_audio(path))
+            transcript = timed("transcribe", lambda: self.transcriber.transcribe(audio))
+        else:
+            transcript = None
+        speech = list(transcript.lines) if transcript else []
+        words = list(transcript.words) if transcript else []
+        step("frames", "finding shots and keyframes")
+        keyframes, cuts = timed(
+            "frames", lambda: extract_keyframes(path, info, interval_s=self.settings.keyframe_interval_s))
+        onscreen: list[ScriptLine] = []
+        if self.settings.ocr and keyframes:
+            step("ocr", "reading on-screen text")
+            onscreen = timed("ocr", lambda: onscreen_lines(keyframes, self.ocr, speech_words=words))
+        step("cues", "describing scenes")
+        scenes = timed("cues", lambda: scene_notes(info, keyframes, cuts, speech))
+        lines = speech + onscreen + scenes + post_lines(post, info.duration_ms)
+        script = Script(lines, duration_ms=info.duration_ms, has_sound=info.has_audio,
+                        language=transcript.language if transcript else "")
+        step("classify", "scoring values")
+        profile = timed("classify", lambda: self.classifier.classify(script.lines))
+        thumbs = timed("thumbnails", lambda: thumbnails(keyframes))
+        record = AnalysisRecord(
+            lines=script.lines,
+            words=words,
+            scores=[ScoreRow(s.value_id, float(s.score), int(s.label), float(s.threshold), float(s.contradiction))
+                    for s in profile.scores.values()],
+            evidence=[EvidenceRow(e.value_id, e.line_index, float(e.weight), e.start_ms, e.end_ms)
+                      for e in profile.evidence],
+            thumbnails=thumbs,
+            language=script.language,
+            stage_versions=dict(STAGE_VERSIONS),
+            models={"asr": transcript.model_id if transcript else "", "classifier": profile.model_id,
+                    "ocr": "rapidocr-3.10.0" if self.settings.ocr else ""},
+            settings=self.settings.to_dict(),
+            timings={k: round(v, 4) for k, v in timings.items()},
+            started_at=started,
+        )
+        return AnalysisOutput(media=asdict(info), record=record)
+
+
+def post_lines(post: PostInfo, duration_ms: int) -> list[ScriptLine]:
+    """The post's caption and hashtags: they frame the whole video, so they span all of it."""
+    out = []
+    text = caption_text(post)
+    if text:
+        out.append(ScriptLine(0, duration_ms, "caption", "", text))
+    if post.hashtags:
+        out.append(ScriptLine(0, duration_ms, "caption", "", " ".join("#" + t for t in post.hashtags)))
+    return out
+
+
+def thumbnails(keyframes: list[Any], limit: int = 60) -> list[tuple[int, bytes]]:
+    """Small JPEGs of the keyframes, for the library and the report (at most `limit`, evenly spread)."""
+    import cv2
+
+    if not keyframes:
+        return []
+    step = max(1, len(keyframes) // limit + (1 if len(keyframes) % limit else 0))
+    out = []
+    for kf in keyframes[::step]:
+        img = kf.image
+        h, w = img.shape[:2]
+        scale = THUMB_WIDTH / max(1, w)
+        small = cv2.resize(img, (THUMB_WIDTH, max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+        ok, buf = cv2.imencode(".jpg", cv2.cvtColor(small, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 75])
+        if ok:
+            out.append((int(kf.t_ms), buf.tobytes()))
+    return out
