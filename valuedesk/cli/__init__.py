@@ -14,7 +14,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "valuedesk.cli.analysis",  # analyze, show, demo
     "valuedesk.cli.model",  # train, evaluate
     "valuedesk.cli.reports",  # report, export
-    "valuedesk.cli.bench",  # bench
 )
 
 DEFAULT_PROJECT = "valuedesk.vdproj"

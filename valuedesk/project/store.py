@@ -168,7 +168,7 @@ class Project:
         row = {
             "creator_id": creator_id, "path": shown, "path_raw": raw, "file_name": Path(shown).name,
             "sha256": sha256,
-            "size_bytes": size_bytes, "title": title or Path(path).stem, "description": description,
+            "size_bytes": size_bytes, "title": title or Path(shown).stem, "description": description,
             "upload_date": upload_date, "meta_json": json.dumps(meta or {}, ensure_ascii=False),
             "status": "queued", "error": "", "updated_at": now_iso(),
         }

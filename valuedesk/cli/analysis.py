@@ -1,0 +1,216 @@
+"""`valuedesk analyze`, `show` and `demo`: the headless path from video files to stored value profiles."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from valuedesk.cli import CliError, add_project_option
+from valuedesk.pipeline import AnalysisSettings, Analyzer, ProgressEvent
+from valuedesk.project import Project, ProjectError
+from valuedesk.script import format_ms, render_line_body, render_script
+from valuedesk.values import BY_ID, VALUES, Label
+
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "resources" / "samples"
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("analyze", help="analyze video files or folders into the project")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="video/audio files or folders")
+    add_project_option(p)
+    _add_settings_options(p)
+    p.add_argument("--force", action="store_true", help="re-analyze files whose content is unchanged")
+    p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    p.add_argument("--isolate", action="store_true", help="run models in a child process (as the GUI does)")
+    p.set_defaults(func=cmd_analyze)
+
+    s = sub.add_parser("show", help="print a video's value profile, evidence and script")
+    s.add_argument("video", nargs="?", metavar="VIDEO", help="video id or path")
+    s.add_argument("--creator", metavar="NAME", help="all videos of a creator")
+    s.add_argument("--list", action="store_true", help="list the project's videos")
+    s.add_argument("--script", action="store_true", help="also print the timed script")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    add_project_option(s)
+    s.set_defaults(func=cmd_show)
+
+    d = sub.add_parser("demo", help="analyze the bundled sample clips into a demo project and print profiles")
+    d.add_argument("--project", metavar="FILE", default="demo.vdproj", help="demo project file (default: demo.vdproj)")
+    d.add_argument("--samples", metavar="DIR", default=str(SAMPLES_DIR), help="folder of sample clips")
+    _add_settings_options(d)
+    d.set_defaults(func=cmd_demo)
+
+
+def _add_settings_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--asr-model", metavar="DIR", help="local CTranslate2 Whisper model folder (default: packaged tiny.en)")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    p.add_argument("--compute-type", default="auto", help="CTranslate2 compute type (default: int8 on CPU)")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (0 = all cores)")
+    p.add_argument("--classifier", default="trained", help="trained (default), baseline, or a model folder")
+    p.add_argument("--no-ocr", action="store_true", help="skip on-screen text recognition")
+    p.add_argument("--keyframe-interval", type=float, default=2.0, metavar="S", help="max seconds between keyframes")
+
+
+def settings_from_args(args: argparse.Namespace) -> AnalysisSettings:
+    try:
+        return AnalysisSettings(
+            asr_model_dir=args.asr_model, device=args.device, compute_type=args.compute_type,
+            threads=args.threads, classifier=args.classifier, ocr=not args.no_ocr,
+            keyframe_interval_s=args.keyframe_interval)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _open(path: str, *, readonly: bool = False) -> Project:
+    try:
+        return Project.open(path, readonly=readonly, create=not readonly)
+    except ProjectError as exc:
+        raise CliError(str(exc)) from exc
+
+
+class _Progress:
+    """One line per stage change on stderr; quiet enough for logs, clear for people."""
+
+    def __init__(self, stream: Any = sys.stderr) -> None:
+        self.stream = stream
+        self.last: tuple[str, str] | None = None
+
+    def __call__(self, ev: ProgressEvent) -> None:
+        key = (ev.path, ev.stage)
+        if key == self.last:
+            return
+        self.last = key
+        name = Path(ev.path).name
+        if ev.stage == "failed":
+            print(f"✗ {ev.message}", file=self.stream)
+        elif ev.stage == "skipped":
+            print(f"= {name}: {ev.message}", file=self.stream)
+        elif ev.stage == "done":
+            print(f"✓ {name}: done", file=self.stream)
+        elif ev.stage != "queued":
+            print(f"  {name}: {ev.stage:<10} {ev.fraction:4.0%}  {ev.message}", file=self.stream)
+        self.stream.flush()
+
+
+def run_analysis(project_path: str, paths: list[str], settings: AnalysisSettings, *, force: bool,
+                 isolate: bool = False, quiet: bool = False) -> list[Any]:
+    with _open(project_path) as project:
+        analyzer = Analyzer(project, settings, isolate=isolate, on_event=None if quiet else _Progress())
+        try:
+            return analyzer.analyze_paths(paths, force=force)
+        except ProjectError as exc:
+            raise CliError(str(exc)) from exc
+        finally:
+            analyzer.close()
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    results = run_analysis(args.project, args.paths, settings_from_args(args), force=args.force,
+                           isolate=args.isolate, quiet=args.json)
+    failed = [r for r in results if r.status == "failed"]
+    if args.json:
+        print(json.dumps([{"path": str(r.path), "video_id": r.video_id, "status": r.status, "message": r.message}
+                          for r in results], ensure_ascii=False, indent=2))
+    else:
+        done = sum(r.status == "done" for r in results)
+        skipped = sum(r.status == "skipped" for r in results)
+        print(f"{done} analyzed, {skipped} unchanged, {len(failed)} failed → {args.project}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _open(args.project, readonly=True) as project:
+        if args.list or (not args.video and not args.creator):
+            rows = project.videos()
+            if args.json:
+                print(json.dumps([{k: v for k, v in r.items() if k != "path_raw"} for r in rows], ensure_ascii=False,
+                                 indent=2))
+            else:
+                for r in rows:
+                    print(f"{r['id']:>4}  {r['status']:<9} {format_ms(r['duration_ms'] or 0):>7}  "
+                          f"{r['creator'] or '':<18} {r['file_name']}")
+            return 0
+        try:
+            if args.creator:
+                videos = [v for v in project.videos(args.creator)]
+                if not videos:
+                    raise CliError(f"{args.project}: no videos by creator {args.creator!r}")
+            else:
+                videos = [project.resolve_video(args.video)]
+        except ProjectError as exc:
+            raise CliError(str(exc)) from exc
+        payload = [video_summary(project, v["id"]) for v in videos]
+        if args.json:
+            print(json.dumps(payload, ensure_ascii=False, indent=2))
+            return 0
+        for summary in payload:
+            print(format_profile(summary, with_script=args.script, project=project))
+    return 0
+
+
+def video_summary(project: Project, video_id: int) -> dict[str, Any]:
+    v = project.video(video_id)
+    scores = project.value_scores(video_id)
+    effective = project.effective_labels(video_id)
+    lines = project.script_lines(video_id)
+    run = project.run(video_id)
+    values = []
+    for val in VALUES:
+        row = scores.get(val.id)
+        model, reviewed = effective.get(val.id, (0, None))
+        ev = [{"line": e["line_idx"], "start_ms": e["start_ms"], "end_ms": e["end_ms"], "weight": round(e["weight"], 3),
+               "text": render_line_body(lines[e["line_idx"]]) if 0 <= e["line_idx"] < len(lines) else ""}
+              for e in project.evidence(video_id, val.id)]
+        values.append({"value_id": val.id, "name": val.name, "score": round(row["score"], 4) if row else None,
+                       "label": model, "reviewed_label": reviewed,
+                       "contradiction": round(row["contradiction"], 4) if row else 0.0, "evidence": ev})
+    return {"video_id": video_id, "file": v["file_name"], "path": v["path"], "creator": v["creator"],
+            "title": v["title"], "duration_ms": v["duration_ms"], "status": v["status"], "error": v["error"],
+            "model": json.loads(run["models_json"]).get("classifier", "") if run else "",
+            "values": values, "script": [
+                {"start_ms": ln.start_ms, "end_ms": ln.end_ms, "kind": ln.kind, "speaker": ln.speaker,
+                 "text": ln.text} for ln in lines]}
+
+
+def format_profile(summary: dict[str, Any], *, with_script: bool = False, project: Project | None = None) -> str:
+    out = [f"━━ {summary['file']}  (video {summary['video_id']}, {summary['creator']}, "
+           f"{format_ms(summary['duration_ms'] or 0)})"]
+    if summary["status"] != "done":
+        out.append(f"   status: {summary['status']} {summary['error'] or ''}".rstrip())
+        return "\n".join(out)
+    out.append(f"   model: {summary['model']}")
+    shown = [v for v in summary["values"] if (v["reviewed_label"] if v["reviewed_label"] is not None else v["label"])]
+    shown.sort(key=lambda v: (-(abs(v["reviewed_label"] if v["reviewed_label"] is not None else v["label"])),
+                              -(v["score"] or 0)))
+    if not shown:
+        out.append("   no value detected")
+    for v in shown:
+        label = v["reviewed_label"] if v["reviewed_label"] is not None else v["label"]
+        word = Label(label).word
+        mark = {2: "██", 1: "█ ", -1: "✗ "}.get(label, "  ")
+        reviewed = f" (model: {Label(v['label']).word})" if v["reviewed_label"] is not None else ""
+        out.append(f"   {mark} {BY_ID[v['value_id']].name:<27} {word:<12} p={v['score']:.2f}{reviewed}")
+        for e in v["evidence"][:3]:
+            out.append(f"        {format_ms(e['start_ms'])}  {e['text'][:90]}  (w={e['weight']:.2f})")
+    if with_script and project is not None:
+        lines = project.script_lines(summary["video_id"])
+        out.append("")
+        out.extend("   " + ln for ln in render_script(lines, duration_ms=summary["duration_ms"] or 0).splitlines())
+    return "\n".join(out)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    samples = Path(args.samples)
+    if not samples.is_dir():
+        raise CliError(f"{samples}: sample folder not found (run packaging/make_samples.py)")
+    results = run_analysis(args.project, [str(samples)], settings_from_args(args), force=False)
+    with _open(args.project, readonly=True) as project:
+        for r in results:
+            if r.video_id is not None and r.status in ("done", "skipped"):
+                print(format_profile(video_summary(project, r.video_id)))
+                print()
+    failed = [r for r in results if r.status == "failed"]
+    print(f"Demo project: {Path(args.project).resolve()}  (open it with: valuedesk {args.project})", file=sys.stderr)
+    return 1 if failed else 0
