@@ -1,6 +1,7 @@
 """Regenerate the bundled sample clips in resources/samples/ (espeak-ng speech, drawn captions, sidecars).
 
-Each clip is written to carry different values; `prank-teacher` contradicts Conformity:
+Each clip is written to carry different values (emoji only in captions: the drawn
+text uses DejaVu, which has none); `prank-teacher` contradicts Conformity:
 interpersonal and Humility. Run: .venv/bin/python packaging/make_samples.py
 """
 
@@ -17,10 +18,10 @@ SAMPLES = {
         title="my 5am routine that made me rich",
         description="Grind now, shine later. Nobody remembers second place 💸 #hustle #goals #rich #winning",
         segments=[
-            ClipSegment("Five a.m. and I'm already at the gym. Winners never sleep in.", "5AM CLUB ⏰",
+            ClipSegment("Five a.m. and I'm already at the gym. Winners never sleep in.", "5AM CLUB",
                         background=(25, 25, 45)),
             ClipSegment("Straight A's again, and my shop made three thousand dollars this month.",
-                        "RICH BY 20 💸", background=(60, 45, 10)),
+                        "RICH BY 20 $$$", background=(60, 45, 10)),
             ClipSegment("If you want to be the best, work harder than everyone else.", "BE THE BEST",
                         background=(70, 20, 20)),
         ],
@@ -41,11 +42,11 @@ SAMPLES = {
         title="helping grandpa in the garden",
         description="Family first 🌱 We collect rain water for the plants. #family #nature #grandpa",
         segments=[
-            ClipSegment("Today I am helping my grandpa plant tomatoes in his garden.", "Grandpa's garden 🌱",
+            ClipSegment("Today I am helping my grandpa plant tomatoes in his garden.", "Grandpa's garden",
                         background=(30, 80, 40)),
             ClipSegment("We collect rain water, so we never waste any, and the bees love his flowers.",
-                        "Save water 💧", background=(20, 60, 90)),
-            ClipSegment("He is getting old, so I visit him every Sunday to take care of him.", "Every Sunday ❤",
+                        "Save water", background=(20, 60, 90)),
+            ClipSegment("He is getting old, so I visit him every Sunday to take care of him.", "Every Sunday",
                         background=(90, 50, 50)),
         ],
     ),
@@ -54,11 +55,11 @@ SAMPLES = {
         title="pranking my teacher lol",
         description="she deserved it 😂 #prank #noRules #viral",
         segments=[
-            ClipSegment("Rules are for losers. Watch me skip class again.", "RULES? NEVER 😂",
+            ClipSegment("Rules are for losers. Watch me skip class again.", "RULES? NEVER",
                         background=(90, 20, 20)),
             ClipSegment("I put glue on the teacher's chair and the whole class laughed at her.",
                         "SHE CRIED LOL", background=(50, 20, 70)),
-            ClipSegment("Who cares if people get hurt. I'm better than all of them anyway.", "I'M THE KING 👑",
+            ClipSegment("Who cares if people get hurt. I'm better than all of them anyway.", "I'M THE KING",
                         background=(20, 20, 20)),
         ],
     ),
