@@ -1,0 +1,22 @@
+"""Layering is enforced by import-linter (pyproject.toml): the core never imports Qt widgets."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_import_contracts_hold() -> None:
+    exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or "lint-imports"
+    proc = subprocess.run([exe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_modules_stay_small() -> None:
+    big = [(p, n) for p in (ROOT / "valuedesk").rglob("*.py")
+           if (n := len(p.read_text(encoding="utf-8").splitlines())) > 600]
+    assert not big, f"split these modules: {big}"
