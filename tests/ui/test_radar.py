@@ -1,0 +1,107 @@
+"""RadarWidget: renders, clicks select values, contradicted values are visibly marked."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QImage
+
+from tests.ui._widget_fixtures import LABELS_1
+from valuedesk.ui.radar import CONTRADICTED_COLOR, RING, RadarWidget, label_text
+from valuedesk.values import VALUE_IDS
+
+pytestmark = pytest.mark.gui
+
+MODEL = {k: lab for k, (_s, lab) in LABELS_1.items()}
+SCORES = {k: s for k, (s, _lab) in LABELS_1.items()}
+
+
+@pytest.fixture
+def radar(qtbot) -> RadarWidget:  # type: ignore[no-untyped-def]
+    w = RadarWidget()
+    qtbot.addWidget(w)
+    w.set_profile(MODEL, SCORES, {"stimulation": 2})
+    w.resize(460, 460)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _reddish(c: QColor) -> bool:
+    return c.red() > 170 and c.green() < 110 and c.blue() < 110
+
+
+def _red_pixels_near(img: QImage, center: QPoint, r: int = 9) -> int:
+    n = 0
+    for x in range(center.x() - r, center.x() + r + 1):
+        for y in range(center.y() - r, center.y() + r + 1):
+            if 0 <= x < img.width() and 0 <= y < img.height() and _reddish(img.pixelColor(x, y)):
+                n += 1
+    return n
+
+
+def test_profile_labels_and_reviewed_override(radar: RadarWidget) -> None:
+    assert radar.effective_label("achievement") == 2
+    assert radar.effective_label("stimulation") == 2  # reviewer beats the model's 1
+    assert radar.effective_label("tradition") == 0
+    assert radar.contradicted_values() == ["face", "humility"]
+    assert label_text(-1) == "✕ contradicted"
+    assert len(radar._scatter.points()) == len(VALUE_IDS)
+    assert len(radar._ghosts.points()) == 1  # where the model had put stimulation
+    (ghost,) = radar._ghosts.points()
+    assert abs((ghost.pos().x() ** 2 + ghost.pos().y() ** 2) ** 0.5 - RING[1]) < 1e-6
+
+
+def test_scatter_click_emits_value_clicked(qtbot, radar: RadarWidget) -> None:  # type: ignore[no-untyped-def]
+    pt = next(p for p in radar._scatter.points() if p.data() == "achievement")
+    with qtbot.waitSignal(radar.value_clicked, timeout=1000) as sig:
+        radar._scatter.sigClicked.emit(radar._scatter, [pt], None)
+    assert sig.args == ["achievement"]
+
+
+def test_real_mouse_click_on_vertex(qtbot, radar: RadarWidget) -> None:  # type: ignore[no-untyped-def]
+    pos = radar.vertex_pos("benevolence_caring").toPoint()
+    with qtbot.waitSignal(radar.value_clicked, timeout=1000) as sig:
+        qtbot.mouseClick(radar.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert sig.args == ["benevolence_caring"]
+
+
+def test_axis_label_click_and_contradicted_label_is_red(qtbot, radar: RadarWidget) -> None:  # type: ignore[no-untyped-def]
+    item = next(a for a in radar._axis_labels if a.value_id == "humility")
+    assert "✕" in item.toPlainText()
+    assert _reddish(item.color)
+    plain = next(a for a in radar._axis_labels if a.value_id == "hedonism")
+    assert "✕" not in plain.toPlainText() and not _reddish(plain.color)
+    with qtbot.waitSignal(radar.value_clicked, timeout=1000) as sig:
+        item._on_click(item.value_id)
+    assert sig.args == ["humility"]
+
+
+def test_image_has_contradicted_colour_at_contradicted_axis(qtbot, radar: RadarWidget) -> None:  # type: ignore[no-untyped-def]
+    img = radar.grab().toImage()
+    offset = radar.plot.viewport().mapTo(radar, QPoint(0, 0))
+    at = {vid: radar.vertex_pos(vid).toPoint() + offset for vid in ("humility", "face", "hedonism", "tradition")}
+    assert _red_pixels_near(img, at["humility"]) > 15
+    assert _red_pixels_near(img, at["face"]) > 15
+    assert _red_pixels_near(img, at["hedonism"]) == 0
+    assert _red_pixels_near(img, at["tradition"]) == 0
+    assert QColor(CONTRADICTED_COLOR).red() > 170
+
+
+def test_render_image_and_palette_colours(radar: RadarWidget) -> None:
+    radar.set_palette_colors(QColor("#E8EAED"), QColor("#17181A"))
+    img = radar.render_image(300, 280)
+    assert (img.width(), img.height()) == (300, 280)
+    assert img.pixelColor(5, 5).name() == "#17181a"  # background follows the given colours
+    reds = sum(_reddish(img.pixelColor(x, y)) for x in range(0, 300, 2) for y in range(0, 280, 2))
+    assert reds > 10
+
+
+def test_shares_mode_and_selection(radar: RadarWidget) -> None:
+    radar.set_shares({"achievement": 1.0, "hedonism": 0.5}, {"humility": 2 / 3})
+    assert radar.contradicted_values() == ["humility"]
+    assert "67%" in radar._tip("humility")
+    radar.set_selected("achievement")
+    assert next(a for a in radar._axis_labels if a.value_id == "achievement").textItem.font().underline()
+    radar.clear()
+    assert radar.contradicted_values() == []

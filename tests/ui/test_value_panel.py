@@ -1,0 +1,141 @@
+"""ValuePanel, EvidenceList, ValueLanes, ReviewPanel against a real project file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from tests.ui._widget_fixtures import build_project, write_screenshots
+from valuedesk.project.store import Project
+from valuedesk.ui.evidence_list import EvidenceList
+from valuedesk.ui.review_panel import ReviewPanel
+from valuedesk.ui.value_panel import ValuePanel
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def project(tmp_path: Path):  # type: ignore[no-untyped-def]
+    p, ids = build_project(tmp_path / "p.vdproj")
+    yield p, ids
+    p.close()
+
+
+@pytest.fixture
+def panel(qtbot, project) -> ValuePanel:  # type: ignore[no-untyped-def]
+    w = ValuePanel()
+    qtbot.addWidget(w)
+    w.resize(520, 1000)
+    w.load(project[0], project[1][0])
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_select_value_fills_evidence_and_click_seeks(qtbot, panel: ValuePanel) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(panel.value_selected) as sel:
+        panel.select_value("humility")
+    assert sel.args == ["humility"]
+    assert panel.selected_value() == "humility"
+    ev = panel.evidence
+    assert ev.value_id() == "humility" and ev.count() == 2
+    assert [ev.item(i)["line_idx"] for i in range(2)] == [4, 8]  # strongest first
+    assert "GIRL" in ev.item(0)["text"]
+    seeks: list[int] = []
+    lines: list[int] = []
+    panel.seek_requested.connect(seeks.append)
+    panel.line_selected.connect(lines.append)
+    ev.click_row(0)
+    assert (seeks, lines) == ([6000], [4])
+    assert panel.evidence_lines() == {4, 8}
+    assert panel.table.currentRow() == 13  # humility's row in circle order
+
+
+def test_real_click_on_evidence_row(qtbot, panel: ValuePanel) -> None:  # type: ignore[no-untyped-def]
+    panel.select_value("achievement")
+    tree = panel.evidence.tree
+    rect = tree.visualItemRect(tree.topLevelItem(1))
+    with qtbot.waitSignal(panel.seek_requested) as sig:
+        qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert sig.args == [14_000]  # "FIRST PLACE" line, weight 0.8
+
+
+def test_radar_click_and_table_selection_drive_selection(qtbot, panel: ValuePanel) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(panel.value_selected) as sig:
+        panel.radar.click_value("benevolence_caring")
+    assert sig.args == ["benevolence_caring"] and panel.evidence.count() == 2
+    with qtbot.waitSignal(panel.value_selected) as sig:
+        panel.table.selectRow(4)
+    assert sig.args == ["achievement"]
+    assert panel.radar._selected == "achievement"
+    assert panel.lanes._selected == "achievement"
+
+
+def test_table_shows_effective_label_and_model_when_reviewed(qtbot, project, panel: ValuePanel) -> None:  # type: ignore[no-untyped-def]
+    p: Project = project[0]
+    vid = project[1][0]
+    panel.select_value("stimulation")
+    p.add_review(vid, "label", value_id="stimulation", before=1, after=2)
+    p.add_review(vid, "evidence_add", value_id="stimulation", line_idx=2)
+    p.add_review(vid, "evidence_remove", value_id="stimulation", line_idx=5)
+    panel.refresh()
+    assert panel.selected_value() == "stimulation"  # kept across reload
+    row = 2
+    assert panel.table.item(row, 1).text() == "◆ dominant"
+    assert "model: present" in panel.table.item(row, 3).text()
+    assert panel.table.item(row, 2).text() == "58%"
+    items = [panel.evidence.item(i) for i in range(panel.evidence.count())]
+    assert [(it["line_idx"], it["added_by_reviewer"]) for it in items] == [(2, True)]
+    assert panel.radar.effective_label("stimulation") == 2
+    assert "reviewed" in panel.header.text()
+
+
+def test_lanes_click_seeks_and_time_forwarded(qtbot, panel: ValuePanel) -> None:  # type: ignore[no-untyped-def]
+    lanes = panel.lanes
+    rect = lanes.lane_rect("achievement")
+    x = int(lanes.x_for_ms(15_000))
+    with qtbot.waitSignal(panel.seek_requested) as sig:
+        qtbot.mouseClick(lanes, Qt.MouseButton.LeftButton, pos=QPoint(x, int(rect.center().y())))
+    assert abs(sig.args[0] - 15_000) < 200
+    panel.set_time(7_000)
+    assert lanes._time == 7_000
+    assert lanes._evidence["achievement"][0][:2] == (2_500, 6_000)
+
+
+def test_review_panel_emits_requests(qtbot, panel: ValuePanel) -> None:  # type: ignore[no-untyped-def]
+    panel.select_value("face")
+    rp = panel.review
+    assert rp is not None and rp.value_id() == "face"
+    with qtbot.waitSignal(panel.review_requested) as sig:
+        rp.label_buttons[0].click()
+    assert sig.args[0]["action"] == "label" and sig.args[0]["label"] == 0 and sig.args[0]["value_id"] == "face"
+    with qtbot.waitSignal(panel.review_requested) as sig:
+        rp.accept_button.click()
+    assert sig.args[0] == {"action": "accept", "value_id": "face", "label": -1, "video_id": panel.video_id()}
+    rp.note.setText("  check the shoes line ")
+    with qtbot.waitSignal(panel.review_requested) as sig:
+        rp.note_button.click()
+    assert sig.args[0]["note"] == "check the shoes line"
+
+
+def test_standalone_widgets_empty_states(qtbot) -> None:  # type: ignore[no-untyped-def]
+    ev = EvidenceList()
+    qtbot.addWidget(ev)
+    ev.set_evidence("tradition", [])
+    assert ev.count() == 0 and "No evidence" in ev.empty.text()
+    rp = ReviewPanel()
+    qtbot.addWidget(rp)
+    assert not rp.accept_button.isEnabled()
+    with qtbot.assertNotEmitted(rp.review_requested):
+        rp._set_label(1)
+    panel = ValuePanel(with_review=False)
+    qtbot.addWidget(panel)
+    assert panel.review is None and panel.selected_value() is None
+
+
+def test_screenshots_render(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    paths = write_screenshots(tmp_path / "shots")
+    assert len(paths) == 10
+    assert all(p.stat().st_size > 2000 for p in paths)
