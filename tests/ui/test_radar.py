@@ -105,3 +105,21 @@ def test_shares_mode_and_selection(radar: RadarWidget) -> None:
     assert next(a for a in radar._axis_labels if a.value_id == "achievement").textItem.font().underline()
     radar.clear()
     assert radar.contradicted_values() == []
+
+
+def test_follows_application_palette(qtbot, radar: RadarWidget) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui._widget_fixtures import dark_palette
+
+    app = QApplication.instance()
+    old = app.palette()
+    try:
+        app.setPalette(dark_palette())
+        qtbot.wait(10)
+        assert radar.plot.backgroundBrush().color().name() == "#17181a"
+        assert radar.colors()[0].name() == "#e8eaed"
+        label = next(a for a in radar._axis_labels if a.value_id == "achievement")
+        assert label.color.lightness() > 200  # light text on the dark background
+    finally:
+        app.setPalette(old)

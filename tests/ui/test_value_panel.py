@@ -139,3 +139,17 @@ def test_screenshots_render(qtbot, tmp_path: Path) -> None:  # type: ignore[no-u
     paths = write_screenshots(tmp_path / "shots")
     assert len(paths) == 10
     assert all(p.stat().st_size > 2000 for p in paths)
+
+
+def test_unanalysed_video_and_mark_color(qtbot, project, panel: ValuePanel) -> None:  # type: ignore[no-untyped-def]
+    p: Project = project[0]
+    assert panel.mark_color("humility").name() == "#d0342c"  # contradicted → red
+    assert panel.mark_color("achievement").name() == "#c0392b"  # group colour otherwise
+    queued = next(v["id"] for v in p.videos() if v["current_run_id"] is None)
+    panel.load(p, queued)
+    assert "not analysed" in panel.header.text()
+    panel.select_value("achievement")
+    assert panel.evidence.count() == 0 and panel.radar.contradicted_values() == []
+    assert panel.table.item(4, 1).text() == "–"
+    panel.clear()
+    assert panel.video_id() is None and panel.selected_value() is None

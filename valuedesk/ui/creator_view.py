@@ -279,6 +279,11 @@ class CreatorView(QWidget):
             self.grid.addWidget(m, k // cols, k % cols)
             m.show()
 
+    def changeEvent(self, ev: QEvent) -> None:  # noqa: N802 (Qt name)
+        if ev.type() == QEvent.Type.PaletteChange and hasattr(self, "table"):
+            self._fill_table()  # muted/red text colours depend on light or dark
+        super().changeEvent(ev)
+
     def eventFilter(self, obj: Any, ev: Any) -> bool:  # noqa: N802 (Qt name)
         if obj is self.scroll.viewport() and ev.type() == QEvent.Type.Resize:
             self._relayout()

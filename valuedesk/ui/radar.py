@@ -201,6 +201,10 @@ class RadarWidget(QWidget):
         self._fg, self._bg = QColor(fg), QColor(bg)
         self._apply_colors()
 
+    def apply_palette(self, _palette: QPalette | None = None) -> None:
+        """Hook called by the theme after a light/dark switch: re-take colours from the palette."""
+        self._apply_colors()
+
     def render_image(self, width: int, height: int) -> QImage:
         """Render this radar at a given size into an image (reports, screenshots), off screen."""
         clone = RadarWidget(show_legend=not self._legend.isHidden(), font_pt=self._font_pt)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 
 from valuedesk.ui.radar import CONTRADICTED_COLOR, LABEL_SYMBOL, label_text, label_word
 from valuedesk.values import BY_ID, Label
+
+_CHECKED_RED = f"QPushButton:checked {{ color: white; background: {CONTRADICTED_COLOR}; }}"
 
 
 class ReviewPanel(QWidget):
@@ -59,7 +61,7 @@ class ReviewPanel(QWidget):
             b.setCheckable(True)
             b.setToolTip(f"Set the label to {int(lab)} ({lab.word}) — key {keys[int(lab)]}")
             if lab == Label.CONTRADICTED:
-                b.setStyleSheet(f"QPushButton:checked {{ color: white; background: {CONTRADICTED_COLOR}; }}")
+                b.setStyleSheet(_CHECKED_RED)
             b.clicked.connect(lambda _=False, v=int(lab): self._set_label(v))
             self._group.addButton(b)
             self.label_buttons[int(lab)] = b
@@ -137,6 +139,14 @@ class ReviewPanel(QWidget):
         return self._value_id
 
     # ------------------------------------------------------------------ internals
+    def changeEvent(self, ev: QEvent) -> None:  # noqa: N802 (Qt name)
+        if ev.type() == QEvent.Type.PaletteChange and hasattr(self, "label_buttons"):
+            # a style-sheeted button keeps the palette it was polished with: re-polish on light/dark
+            button = self.label_buttons[int(Label.CONTRADICTED)]
+            button.setStyleSheet("")
+            button.setStyleSheet(_CHECKED_RED)
+        super().changeEvent(ev)
+
     def _check(self, label: int | None) -> None:
         self._group.setExclusive(False)
         for lab, b in self.label_buttons.items():

@@ -27,7 +27,7 @@ from valuedesk.project.store import Project
 from valuedesk.script import render_line_body
 from valuedesk.ui.evidence_list import EvidenceList
 from valuedesk.ui.lanes import ValueLanes
-from valuedesk.ui.radar import RadarWidget, is_dark, label_color, label_text, label_word
+from valuedesk.ui.radar import CONTRADICTED_COLOR, RadarWidget, is_dark, label_color, label_text, label_word
 from valuedesk.ui.review_panel import ReviewPanel
 from valuedesk.values import BY_ID, VALUES
 
@@ -188,6 +188,15 @@ class ValuePanel(QWidget):
         """Line indices carrying a value (default: the selected one) — for ScriptTimeline.mark_lines."""
         vid = value_id or self._selected
         return {int(it["line_idx"]) for it in self._evidence_by_value.get(vid or "", [])}
+
+    def mark_color(self, value_id: str | None = None) -> QColor:
+        """Colour to mark a value's lines in the script: red when it is contradicted, else its group's."""
+        vid = value_id or self._selected
+        if vid not in BY_ID:
+            return QColor(CONTRADICTED_COLOR)
+        if self.effective_labels().get(vid, 0) < 0:
+            return QColor(CONTRADICTED_COLOR)
+        return QColor(BY_ID[vid].color)
 
     # ------------------------------------------------------------------ internals
     def _item(self, line_idx: int, weight: float | None, by_reviewer: bool,
