@@ -102,3 +102,21 @@ def test_unsorted_and_empty_lines(qtbot) -> None:  # type: ignore[no-untyped-def
     assert w.current_line() == 0
     w.set_lines(LINES)
     assert w.line_at(6_500) == 4 and w.count.text() == "10 lines"
+
+
+def test_resetting_same_timing_keeps_place(timeline: ScriptTimeline) -> None:
+    timeline.set_time(200 * 2000)
+    timeline.mark_lines({199, 200})
+    bar = timeline.view.verticalScrollBar()
+    before = bar.value()
+    corrected = list(timeline.lines())
+    ln = corrected[200]
+    corrected[200] = ScriptLine(ln.start_ms, ln.end_ms, ln.kind, ln.speaker, "corrected text")
+    timeline.set_lines(corrected)
+    assert timeline.current_line() == 200 and timeline.marked_lines() == {199, 200}
+    assert timeline.lines()[200].text == "corrected text"
+    assert abs(bar.value() - before) < 40
+    timeline.highlight_line(201)  # already visible: no jump
+    assert abs(bar.value() - before) < 40
+    timeline.set_lines(long_lines(10))  # a different script resets
+    assert timeline.current_line() is None and timeline.marked_lines() == set()

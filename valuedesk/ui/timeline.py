@@ -62,8 +62,15 @@ class ScriptModel(QAbstractListModel):
         self.mark_color = QColor("#D0342C")
 
     def set_lines(self, lines: Sequence[ScriptLine]) -> None:
+        new = list(lines)
+        if new and [ln.start_ms for ln in new] == [ln.start_ms for ln in self.lines]:
+            # same timing (a reviewer corrected some text): keep current line, marks and scroll position
+            self.layoutAboutToBeChanged.emit()
+            self.lines = new
+            self.layoutChanged.emit()
+            return
         self.beginResetModel()
-        self.lines = list(lines)
+        self.lines = new
         self.current = None
         self.marked = set()
         self.endResetModel()
@@ -251,6 +258,7 @@ class ScriptTimeline(QWidget):
 
     # ------------------------------------------------------------------ API
     def set_lines(self, lines: Sequence[ScriptLine]) -> None:
+        """Show a script; re-setting the same timing (after a text correction) keeps place and marks."""
         self.delegate.set_speakers(lines)
         self.model.set_lines(lines)
         starts = [ln.start_ms for ln in lines]
@@ -302,12 +310,14 @@ class ScriptTimeline(QWidget):
         return set(self.model.marked)
 
     def highlight_line(self, idx: int) -> None:
-        """Select a line and bring it to the middle (evidence click, search hit); emits nothing."""
+        """Select a line and, when it is off screen, bring it to the middle (evidence, search); emits nothing."""
         if not 0 <= idx < len(self.model.lines):
             return
         index = self.model.index(idx)
         self.view.setCurrentIndex(index)
-        self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        rect = self.view.visualRect(index)
+        if not self.view.viewport().rect().contains(rect):  # a line just clicked stays where it is
+            self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def is_line_visible(self, idx: int) -> bool:
         rect = self.view.visualRect(self.model.index(idx))
