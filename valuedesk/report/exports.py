@@ -1,0 +1,202 @@
+"""Exports for other tools: CSV, JSON, a quote table (QualCoder/MAXQDA), ValueEval TSV, SRT/VTT.
+
+Every export reads `review.video_reading` (model, reviewed and effective labels side by side)
+and writes only the chosen path: one file, or — for multi-file formats — one folder it creates
+(see safeio). Layouts:
+
+  csv     folder: labels.csv (one row per video × value) and evidence.csv (one row per evidence
+          line, status "shown" or "removed" by a reviewer); UTF-8 with BOM so Excel reads emoji
+  json    file: {"format": "valuedesk-export", "version": 1, "videos": [...]} with labels,
+          evidence and the script of each video
+  quotes  file (CSV): quote, time, start_ms, end_ms, video, video_id, file_name, creator, value,
+          label, speaker, kind, source — one row per shown evidence line of a non-absent value
+  tsv     folder: see valuedesk.report.valueeval
+  srt/vtt file for one video (--video), else a folder with one file per video
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from valuedesk.project.store import Project
+from valuedesk.report import valueeval
+from valuedesk.report.errors import ReportError
+from valuedesk.report.safeio import OutputFolder, safe_name, write_file
+from valuedesk.report.subtitles import cues, to_srt, to_vtt
+from valuedesk.review import EvidenceLine, VideoReading, models_used, video_reading
+from valuedesk.script import format_ms
+from valuedesk.values import GROUPS, Label
+
+FORMATS: tuple[str, ...] = ("csv", "json", "tsv", "quotes", "srt", "vtt")
+JSON_VERSION = 1
+
+LABEL_FIELDS = ("video_id", "creator", "title", "file_name", "upload_date", "run_id", "value_id", "value",
+                "group", "model_label", "reviewed_label", "effective_label", "effective_word", "score",
+                "contradiction", "threshold", "note")
+EVIDENCE_FIELDS = ("video_id", "creator", "title", "value_id", "value", "effective_label", "line_idx",
+                   "start_ms", "end_ms", "time", "kind", "speaker", "text", "weight", "source", "status")
+QUOTE_FIELDS = ("quote", "time", "start_ms", "end_ms", "video", "video_id", "file_name", "creator", "value",
+                "label", "speaker", "kind", "source")
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def select(project: Project, *, video: str | int | None = None, creator: str | None = None) -> list[VideoReading]:
+    """The analysed videos to export: one video, one creator's, or all of the project's."""
+    if video is not None and creator is not None:
+        raise ReportError("choose either a video or a creator, not both")
+    if video is not None:
+        row = project.video(video) if isinstance(video, int) else project.resolve_video(str(video))
+        if row["current_run_id"] is None:
+            raise ReportError(f"video {row['id']} ({row['file_name']}) has not been analysed yet")
+        return [video_reading(project, int(row["id"]))]
+    rows = project.videos(creator=creator)
+    if creator is not None and not rows:
+        known = ", ".join(c["name"] for c in project.creators()) or "none"
+        raise ReportError(f"no creator {creator!r} in this project (known: {known})")
+    readings = [video_reading(project, int(r["id"])) for r in rows if r["current_run_id"] is not None]
+    if not readings:
+        raise ReportError("nothing to export: no analysed videos" + (f" of {creator}" if creator else ""))
+    return readings
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _video_cols(r: VideoReading) -> dict[str, Any]:
+    v = r.video
+    return {"video_id": r.video_id, "creator": v.get("creator") or "", "title": v.get("title") or ""}
+
+
+def label_rows(readings: Sequence[VideoReading]) -> list[dict[str, Any]]:
+    rows = []
+    for r in readings:
+        for vr in r.values.values():
+            rows.append({
+                **_video_cols(r), "file_name": r.video.get("file_name") or "",
+                "upload_date": r.video.get("upload_date") or "", "run_id": (r.run or {}).get("id"),
+                "value_id": vr.value_id, "value": vr.value.name, "group": GROUPS[vr.value.group].name,
+                "model_label": vr.model_label, "reviewed_label": vr.reviewed_label,
+                "effective_label": vr.effective, "effective_word": Label(vr.effective).word,
+                "score": vr.score, "contradiction": vr.contradiction, "threshold": vr.threshold, "note": vr.note,
+            })
+    return rows
+
+
+def _ev_row(r: VideoReading, value_id: str, name: str, effective: int, ev: EvidenceLine,
+            status: str) -> dict[str, Any]:
+    return {**_video_cols(r), "value_id": value_id, "value": name, "effective_label": effective,
+            "line_idx": ev.line_idx, "start_ms": ev.start_ms, "end_ms": ev.end_ms, "time": format_ms(ev.start_ms),
+            "kind": ev.kind, "speaker": ev.speaker, "text": ev.text, "weight": ev.weight, "source": ev.source,
+            "status": status}
+
+
+def evidence_rows(readings: Sequence[VideoReading]) -> list[dict[str, Any]]:
+    rows = []
+    for r in readings:
+        for vr in r.values.values():
+            rows += [_ev_row(r, vr.value_id, vr.value.name, vr.effective, ev, "shown") for ev in vr.evidence]
+            rows += [_ev_row(r, vr.value_id, vr.value.name, vr.effective, ev, "removed") for ev in vr.removed]
+    return rows
+
+
+def quote_rows(readings: Sequence[VideoReading]) -> list[dict[str, Any]]:
+    """What a qualitative-analysis user imports: a quote, where it is, and the code (value, label)."""
+    rows = []
+    for r in readings:
+        for vr in r.values.values():
+            if vr.effective == 0:
+                continue
+            for ev in vr.evidence:
+                rows.append({
+                    "quote": " ".join(ev.text.split()), "time": format_ms(ev.start_ms), "start_ms": ev.start_ms,
+                    "end_ms": ev.end_ms, "video": r.video.get("title") or "", "video_id": r.video_id,
+                    "file_name": r.video.get("file_name") or "", "creator": r.video.get("creator") or "",
+                    "value": vr.value.name, "label": Label(vr.effective).word, "speaker": ev.speaker,
+                    "kind": ev.kind, "source": ev.source,
+                })
+    return sorted(rows, key=lambda q: (q["creator"], q["video_id"], q["start_ms"], q["value"]))
+
+
+def _ev_json(ev: EvidenceLine) -> dict[str, Any]:
+    return {"line_idx": ev.line_idx, "start_ms": ev.start_ms, "end_ms": ev.end_ms, "kind": ev.kind,
+            "speaker": ev.speaker, "text": ev.text, "weight": ev.weight, "source": ev.source}
+
+
+def video_json(r: VideoReading) -> dict[str, Any]:
+    v, run = r.video, r.run or {}
+    return {
+        "id": r.video_id, "creator": v.get("creator") or "", "title": v.get("title") or "",
+        "file_name": v.get("file_name") or "", "upload_date": v.get("upload_date") or "",
+        "duration_ms": v.get("duration_ms"), "note": r.note,
+        "run": {"id": run.get("id"), "finished_at": run.get("finished_at"), "models": models_used(r.run),
+                "app_version": run.get("app_version")},
+        "values": [
+            {"value_id": vr.value_id, "value": vr.value.name, "model_label": vr.model_label,
+             "reviewed_label": vr.reviewed_label, "effective_label": vr.effective, "score": vr.score,
+             "contradiction": vr.contradiction, "threshold": vr.threshold, "note": vr.note,
+             "evidence": [_ev_json(e) for e in vr.evidence], "removed_evidence": [_ev_json(e) for e in vr.removed]}
+            for vr in r.values.values()
+        ],
+        "script": [{"idx": i, "start_ms": ln.start_ms, "end_ms": ln.end_ms, "kind": ln.kind,
+                    "speaker": ln.speaker, "text": ln.text} for i, ln in enumerate(r.lines)],
+    }
+
+
+def to_csv(rows: Sequence[dict[str, Any]], fields: Sequence[str]) -> str:
+    """CSV text with a BOM (Excel) and '' for missing values."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(fields), lineterminator="\r\n")
+    w.writeheader()
+    for row in rows:
+        w.writerow({k: "" if row[k] is None else row[k] for k in fields})
+    return "\ufeff" + buf.getvalue()
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _subtitle_text(fmt: str, r: VideoReading, onscreen: bool) -> str:
+    items = cues(r.lines, onscreen=onscreen)
+    return to_srt(items) if fmt == "srt" else to_vtt(items)
+
+
+def export(project: Project, fmt: str, out: str | os.PathLike[str], *, video: str | int | None = None,
+           creator: str | None = None, force: bool = False, onscreen: bool = False) -> list[Path]:
+    """Write one export; returns the files written (all at or inside `out`)."""
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise ReportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    readings = select(project, video=video, creator=creator)
+    path = Path(out)
+    if fmt == "json":
+        doc = {"format": "valuedesk-export", "version": JSON_VERSION,
+               "videos": [video_json(r) for r in readings]}
+        return [write_file(path, json.dumps(doc, ensure_ascii=False, indent=1) + "\n", force=force)]
+    if fmt == "quotes":
+        return [write_file(path, to_csv(quote_rows(readings), QUOTE_FIELDS), force=force)]
+    if fmt in ("srt", "vtt") and video is not None:
+        return [write_file(path, _subtitle_text(fmt, readings[0], onscreen), force=force)]
+    folder = OutputFolder(path, force=force)
+    if fmt == "csv":
+        folder.write("labels.csv", to_csv(label_rows(readings), LABEL_FIELDS))
+        folder.write("evidence.csv", to_csv(evidence_rows(readings), EVIDENCE_FIELDS))
+    elif fmt == "tsv":
+        header = ("Text-ID", *valueeval.TOUCHE_COLUMNS)
+        folder.write("arguments.tsv", valueeval.to_tsv(valueeval.arguments_rows(readings), ("Text-ID", "Text")))
+        folder.write("labels.tsv", valueeval.to_tsv(valueeval.label_rows(readings), header))
+        folder.write("labels-contradicted.tsv",
+                     valueeval.to_tsv(valueeval.label_rows(readings, contradicted=True), header))
+        folder.write("README.txt", valueeval.README.strip() + "\n")
+    else:  # srt / vtt, one file per video
+        for r in readings:
+            name = folder.unique(f"{r.video_id:04d}-{safe_name(str(r.video.get('title') or ''))}", f".{fmt}")
+            folder.write(name, _subtitle_text(fmt, r, onscreen))
+    return list(folder.written)
