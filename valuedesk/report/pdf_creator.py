@@ -83,8 +83,10 @@ def _ranking(data: CreatorData, heading: str, ranked: list[tuple[str, int]], pre
     for value_id, count in ranked[:4]:
         name = next(v.name for v in VALUES if v.id == value_id)
         quotes = "".join(f'<p style="margin-left:14px">{q}</p>' for q in _examples(data, value_id, pred))
-        out.append(f"<h3>{esc(name)} — {count} of {data.n} videos</h3>"
-                   f'<p class="muted small">{esc(GLOSS[value_id])}</p>{quotes}')
+        # a borderless one-cell table, so the page breaker keeps a value with its quotes
+        out.append('<table width="100%" cellspacing="0" cellpadding="0"><tr><td>'
+                   f"<h3>{esc(name)} — {count} of {data.n} videos</h3>"
+                   f'<p class="muted small">{esc(GLOSS[value_id])}</p>{quotes}</td></tr></table>')
     return "".join(out)
 
 

@@ -35,6 +35,7 @@ class RadarSpec:
     legend_expressed: str = "expressed: middle ring = present, outer ring = dominant"
     legend_contradicted: str = "contradicted (goes against the value)"
     value_notes: Mapping[str, str] = field(default_factory=dict)  # extra text under an axis label
+    emphasis: float = 0.0  # contradicted labels turn bold red from this depth on (many-video charts)
 
 
 def video_spec(labels: Mapping[str, int]) -> RadarSpec:
@@ -55,6 +56,7 @@ def share_spec(present: Mapping[str, float], contradicted: Mapping[str, float]) 
         legend_expressed="share of videos expressing the value (present or dominant)",
         legend_contradicted="share of videos going against it (dashed, from the rim inwards)",
         value_notes=notes,
+        emphasis=0.25,
     )
 
 
@@ -159,9 +161,10 @@ def _paint(p: QPainter, spec: RadarSpec, width: float, height: float) -> None:
         ang = _angle(i)
         anchor = pt(i, 1.16)
         strong = spec.expressed.get(v.id, 0.0) >= 0.75
-        contra = spec.contradicted.get(v.id, 0.0) > 0
+        depth = spec.contradicted.get(v.id, 0.0)
+        contra = depth > 0 and depth >= spec.emphasis
         lines = _label_lines(v.name)
-        if contra and v.id not in spec.value_notes:
+        if depth > 0 and v.id not in spec.value_notes:
             lines[0] = "✕ " + lines[0]
         if v.id in spec.value_notes:
             lines.append(spec.value_notes[v.id])

@@ -183,11 +183,12 @@ def keep_tables_together(doc: QTextDocument, page_h: float) -> None:
         rect = layout.frameBoundingRect(frame)
         if rect.height() >= page_h * 0.95:
             continue
-        first, last = int(rect.top() // page_h), int((rect.bottom() - 1) // page_h)
-        if first == last:
-            continue
         heading = _lead_in(doc.findBlock(frame.firstPosition() - 1))
-        if heading is not None:  # keep the headings (and an intro line) that lead into it
+        # Qt may already have pushed the table to the next page, leaving its heading behind.
+        top = layout.blockBoundingRect(heading).top() if heading is not None else rect.top()
+        if int(top // page_h) == int((rect.bottom() - 1) // page_h) or top % page_h < 2:
+            continue  # fits on one page, or already starts a page (a break would add a blank one)
+        if heading is not None:  # move the headings (and an intro line) that lead into it along
             cursor = QTextCursor(heading)
             block_fmt = heading.blockFormat()
             block_fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
