@@ -1,0 +1,389 @@
+"""The library pane: creators → videos with status, length and top values; search; filters; drops.
+
+Everything is read through `Project` methods on the GUI's own connection. Status changes from
+the analysis queue update one row in place (cheap); only new videos or new filters rebuild the
+tree, so a running batch never makes the window stutter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from valuedesk.project.store import Project, ProjectError, video_fs_path
+from valuedesk.script import format_ms
+from valuedesk.ui.radar import CONTRADICTED_COLOR, LABEL_SYMBOL
+from valuedesk.values import BY_ID, VALUES
+
+ROLE = Qt.ItemDataRole.UserRole
+# label filter choices: text -> labels that match (None = any non-absent label of the chosen value)
+LABEL_FILTERS: tuple[tuple[str, tuple[int, ...] | None], ...] = (
+    ("any label", None), ("dominant", (2,)), ("present or dominant", (1, 2)), ("present", (1,)),
+    ("contradicted", (-1,)), ("absent", (0,)),
+)
+STATUS_COLORS = {"failed": CONTRADICTED_COLOR, "analyzing": "#2E86C1", "cancelled": "#B9770E"}
+
+
+def status_word(video: dict[str, Any]) -> str:
+    """queued / analyzing / done / failed, with 'cancelled' and 'interrupted' told apart."""
+    status = str(video.get("status") or "queued")
+    error = str(video.get("error") or "")
+    if status == "queued" and error in ("cancelled", "interrupted"):
+        return error
+    return status
+
+
+def top_values(project: Project, video_id: int, n: int = 3) -> tuple[str, str]:
+    """(short text, tooltip): strongest endorsed values by score, then contradicted ones."""
+    scores = project.value_scores(video_id)
+    labels = project.effective_labels(video_id)
+    if not labels:
+        return "", ""
+    eff = {k: (r if r is not None else m) for k, (m, r) in labels.items()}
+
+    def score(k: str) -> float:
+        return float(scores.get(k, {}).get("score", 0.0))
+
+    endorsed = sorted((k for k, lab in eff.items() if lab >= 1), key=lambda k: (-eff[k], -score(k)))
+    contradicted = sorted((k for k, lab in eff.items() if lab == -1), key=lambda k: -score(k))
+    parts = [f"{LABEL_SYMBOL[eff[k]]} {BY_ID[k].short}" for k in endorsed[:n]]
+    parts += [f"{LABEL_SYMBOL[-1]} {BY_ID[k].short}" for k in contradicted[:2]]
+    tip = "\n".join(f"{BY_ID[k].name}: {('contradicted', 'absent', 'present', 'dominant')[eff[k] + 1]}"
+                    for k in endorsed + contradicted)
+    return ", ".join(parts) or "no value found", tip or "no value found"
+
+
+class LibraryPanel(QWidget):
+    """Creators and their videos; emits what the user picked. Drop files or folders to import them."""
+
+    video_selected = Signal(int)
+    creator_selected = Signal(str)
+    search_hit_activated = Signal(int, int, int)  # video_id, line index, start ms
+    import_requested = Signal(list)  # paths dropped on the pane
+    reanalyze_requested = Signal(list)  # video ids
+
+    COLUMNS = ("Video", "Status", "Length", "Top values")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project: Project | None = None
+        self._items: dict[int, QTreeWidgetItem] = {}
+        self._creators: dict[str, QTreeWidgetItem] = {}
+        self._titles: dict[int, str] = {}
+        self.setAcceptDrops(True)
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search scripts (speech, on-screen text, captions)…")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+        self._search_timer.timeout.connect(self.run_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self.run_search)
+
+        self.value_filter = QComboBox(self)
+        self.value_filter.addItem("All values", None)
+        for v in VALUES:
+            self.value_filter.addItem(v.name, v.id)
+        self.label_filter = QComboBox(self)
+        for text, labels in LABEL_FILTERS:
+            self.label_filter.addItem(text, labels)
+        self.value_filter.currentIndexChanged.connect(self._filters_changed)
+        self.label_filter.currentIndexChanged.connect(self._filters_changed)
+        self.value_filter.setToolTip("Show only videos where this value has the chosen label")
+        self.label_filter.setToolTip("Label of the chosen value (reviewed label when there is one)")
+
+        self.tree = QTreeWidget(self)
+        self.tree.setColumnCount(len(self.COLUMNS))
+        self.tree.setHeaderLabels(list(self.COLUMNS))
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        head = self.tree.header()
+        head.setStretchLastSection(True)
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.tree.setColumnWidth(0, 200)
+        for col in (1, 2):
+            head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.currentItemChanged.connect(self._current_changed)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+
+        self.hits_label = QLabel(self)
+        self.hits = QListWidget(self)
+        self.hits.setWordWrap(True)
+        self.hits.itemClicked.connect(self._hit_clicked)
+        self.hits.itemActivated.connect(self._hit_clicked)
+        hits_box = QWidget(self)
+        hb = QVBoxLayout(hits_box)
+        hb.setContentsMargins(0, 0, 0, 0)
+        hb.addWidget(self.hits_label)
+        hb.addWidget(self.hits, 1)
+        self.hits_box = hits_box
+        self.hits_box.hide()
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.value_filter, 2)
+        filters.addWidget(self.label_filter, 1)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.tree)
+        split.addWidget(self.hits_box)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.summary)
+
+    # ----------------------------------------------------------------- project
+    def set_project(self, project: Project | None) -> None:
+        self.project = project
+        self.search.clear()
+        self.hits.clear()
+        self.hits_box.hide()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild the tree, keeping the selection and which creators are folded."""
+        keep = self.current_video_id()
+        folded = {name for name, item in self._creators.items() if not item.isExpanded()}
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        self._items.clear()
+        self._creators.clear()
+        self._titles.clear()
+        if self.project is None:
+            self.summary.setText("No project open.")
+            self.tree.blockSignals(False)
+            return
+        allowed = self._allowed_ids()
+        videos = self.project.videos()
+        shown = 0
+        for video in videos:
+            vid = int(video["id"])
+            self._titles[vid] = str(video.get("title") or video.get("file_name") or f"video {vid}")
+            if allowed is not None and vid not in allowed:
+                continue
+            creator = str(video.get("creator") or "Unknown creator")
+            parent = self._creators.get(creator)
+            if parent is None:
+                parent = QTreeWidgetItem(self.tree, [creator])
+                parent.setData(0, ROLE, ("creator", creator))
+                font = parent.font(0)
+                font.setBold(True)
+                parent.setFont(0, font)
+                self._creators[creator] = parent
+            item = QTreeWidgetItem(parent)
+            item.setData(0, ROLE, ("video", vid))
+            self._items[vid] = item
+            self._fill(item, video)
+            shown += 1
+        for name, parent in self._creators.items():
+            parent.setText(0, f"{name} ({parent.childCount()})")
+            parent.setExpanded(name not in folded)
+        total = len(videos)
+        counts = {s: sum(1 for v in videos if v["status"] == s) for s in ("done", "queued", "analyzing", "failed")}
+        text = f"{total} videos · {counts['done']} analysed"
+        text += "".join(f" · {counts[s]} {s}" for s in ("analyzing", "queued", "failed") if counts[s])
+        if allowed is not None:
+            text = f"{shown} of {total} videos match the filter"
+        self.summary.setText(text if total else "No videos yet: File ▸ Import files… or drop files here.")
+        if keep is not None and keep in self._items:
+            self.tree.setCurrentItem(self._items[keep])
+        self.tree.blockSignals(False)
+
+    def refresh_video(self, video_id: int) -> None:
+        """One video's status/values changed: update its row (rebuild if it is new or filtered)."""
+        item = self._items.get(video_id)
+        if self.project is None:
+            return
+        if item is None or self._allowed_ids() is not None:
+            self.refresh()
+            return
+        try:
+            video = self.project.video(video_id)
+        except ProjectError:
+            self.refresh()
+            return
+        self._fill(item, video)
+
+    def _fill(self, item: QTreeWidgetItem, video: dict[str, Any]) -> None:
+        assert self.project is not None
+        vid = int(video["id"])
+        title = str(video.get("title") or video.get("file_name") or f"video {vid}")
+        self._titles[vid] = title
+        item.setText(0, title)
+        item.setToolTip(0, f"{title}\n{video_fs_path(video)}")
+        status = status_word(video)
+        item.setText(1, status)
+        item.setToolTip(1, str(video.get("error") or status))
+        color = STATUS_COLORS.get(status)
+        item.setForeground(1, QBrush(QColor(color)) if color else self.palette().brush(QPalette.ColorRole.Text))
+        duration = int(video.get("duration_ms") or 0)
+        item.setText(2, format_ms(duration) if duration else "")
+        if video.get("current_run_id") is not None:
+            text, tip = top_values(self.project, vid)
+        else:
+            text, tip = "", ""
+        item.setText(3, text)
+        item.setToolTip(3, tip)
+
+    # ----------------------------------------------------------------- filters
+    def _allowed_ids(self) -> set[int] | None:
+        value_id = self.value_filter.currentData()
+        if self.project is None or not value_id:
+            return None
+        labels = self.label_filter.currentData() or (-1, 1, 2)
+        out: set[int] = set()
+        for lab in labels:
+            out.update(self.project.videos_with_label(value_id, lab))
+        return out
+
+    def set_filter(self, value_id: str | None, label: str = "any label") -> None:
+        """Filter programmatically, e.g. set_filter("humility", "contradicted")."""
+        self.value_filter.blockSignals(True)
+        self.value_filter.setCurrentIndex(max(0, self.value_filter.findData(value_id)) if value_id else 0)
+        self.value_filter.blockSignals(False)
+        self.label_filter.setCurrentIndex(max(0, self.label_filter.findText(label)))
+        self._filters_changed()
+
+    def _filters_changed(self) -> None:
+        self.label_filter.setEnabled(self.value_filter.currentData() is not None)
+        self.refresh()
+
+    def visible_video_ids(self) -> list[int]:
+        return list(self._items)
+
+    # ----------------------------------------------------------------- search
+    def run_search(self) -> None:
+        self._search_timer.stop()
+        text = self.search.text().strip()
+        self.hits.clear()
+        if not text or self.project is None:
+            self.hits_box.hide()
+            return
+        try:
+            found = self.project.search(text)
+        except ProjectError as exc:
+            self.hits_label.setText(f"Search failed: {exc}")
+            self.hits_box.show()
+            return
+        for hit in found:
+            title = self._titles.get(hit.video_id, f"video {hit.video_id}")
+            snippet = hit.snippet.replace("[", "«").replace("]", "»")
+            item = QListWidgetItem(f"{title} · {format_ms(hit.start_ms)} ({hit.kind})\n{snippet}")
+            item.setData(ROLE, (hit.video_id, hit.line_idx, hit.start_ms))
+            item.setToolTip(hit.text)
+            self.hits.addItem(item)
+        many = "" if len(found) < 200 else " (first 200)"
+        self.hits_label.setText(f"{len(found)} lines match “{text}”{many}" if found
+                                else f"No script line matches “{text}”.")
+        self.hits_box.show()
+
+    def hit_count(self) -> int:
+        return self.hits.count()
+
+    def activate_hit(self, row: int) -> None:
+        self._hit_clicked(self.hits.item(row))
+
+    def _hit_clicked(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        video_id, line_idx, start_ms = item.data(ROLE)
+        self.select_video(int(video_id), emit=False)
+        self.search_hit_activated.emit(int(video_id), int(line_idx), int(start_ms))
+
+    # ----------------------------------------------------------------- selection
+    def current_video_id(self) -> int | None:
+        item = self.tree.currentItem()
+        data = item.data(0, ROLE) if item is not None else None
+        return int(data[1]) if data and data[0] == "video" else None
+
+    def selected_video_ids(self) -> list[int]:
+        out = []
+        for item in self.tree.selectedItems():
+            data = item.data(0, ROLE)
+            if data and data[0] == "video":
+                out.append(int(data[1]))
+            elif data and data[0] == "creator":
+                out += [int(item.child(i).data(0, ROLE)[1]) for i in range(item.childCount())]
+        return out
+
+    def select_video(self, video_id: int, *, emit: bool = True) -> bool:
+        item = self._items.get(video_id)
+        if item is None:
+            return False
+        self.tree.blockSignals(not emit)
+        self.tree.setCurrentItem(item)
+        self.tree.blockSignals(False)
+        self.tree.scrollToItem(item)
+        return True
+
+    def select_creator(self, name: str) -> bool:
+        item = self._creators.get(name)
+        if item is None:
+            return False
+        self.tree.setCurrentItem(item)
+        return True
+
+    def _current_changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        data = item.data(0, ROLE) if item is not None else None
+        if not data:
+            return
+        if data[0] == "video":
+            self.video_selected.emit(int(data[1]))
+        else:
+            self.creator_selected.emit(str(data[1]))
+
+    def _context_menu(self, pos: Any) -> None:
+        ids = self.selected_video_ids()
+        if not ids or self.project is None:
+            return
+        menu = QMenu(self)
+        again = menu.addAction("Analyze again" if len(ids) == 1 else f"Analyze {len(ids)} videos again")
+        again.triggered.connect(lambda: self.reanalyze_requested.emit(ids))
+        if len(ids) == 1:
+            folder = Path(video_fs_path(self.project.video(ids[0]))).parent
+            show = menu.addAction("Show file in folder")
+            show.setEnabled(folder.is_dir())
+            show.triggered.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    # ----------------------------------------------------------------- drag and drop
+    def dragEnterEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_requested.emit(paths)

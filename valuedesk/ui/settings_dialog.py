@@ -1,0 +1,201 @@
+"""Analysis settings: models, device, threads, OCR, keyframes — local choices only.
+
+Nothing here downloads: model choices are folders on this machine or the packaged defaults,
+and "Show model folder" opens the folder in the file manager so users can see what is used.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from valuedesk.pipeline import AnalysisSettings
+from valuedesk.ui import prefs
+
+CLASSIFIERS = (("trained", "Trained model (shipped)"), ("baseline", "Baseline (zero-shot, no training)"),
+               ("folder", "Model folder…"))
+
+
+def speech_model_folder(settings: AnalysisSettings) -> Path | None:
+    """The Whisper folder analysis will use: the chosen one, else the packaged tiny.en."""
+    if settings.asr_model_dir:
+        return Path(settings.asr_model_dir).expanduser()
+    try:
+        from valuedesk.transcribe import packaged_model_dir
+
+        return packaged_model_dir()
+    except Exception:  # the packaged model is optional; say so in the dialog instead
+        return None
+
+
+def value_model_folder(settings: AnalysisSettings) -> Path | None:
+    """The classifier folder (cheap to find: no torch import in the GUI thread)."""
+    if settings.classifier not in ("trained", "baseline"):
+        return Path(settings.classifier).expanduser()
+    if settings.classifier == "baseline":
+        return None
+    env = os.environ.get("VALUEDESK_MODEL_DIR")
+    if env:
+        return Path(env)
+    from valuedesk.classify.data import REPO_ROOT
+
+    return REPO_ROOT / "models" / "value-minilm"
+
+
+def open_folder(folder: Path | None, parent: QWidget | None = None) -> bool:
+    if folder is None or not folder.is_dir():
+        QMessageBox.information(parent, "Model folder",
+                                f"The folder does not exist on this computer:\n{folder}" if folder
+                                else "No local folder is used for this choice.")
+        return False
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+class SettingsDialog(QDialog):
+    """Edits AnalysisSettings; `result_settings()` gives the validated value after Accepted."""
+
+    def __init__(self, current: AnalysisSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Analysis settings")
+        self._result = current
+        self.asr_dir = QLineEdit(current.asr_model_dir or "", self)
+        self.asr_dir.setPlaceholderText("packaged Whisper tiny.en (English)")
+        browse_asr = QPushButton("Browse…", self)
+        browse_asr.clicked.connect(lambda: self._browse(self.asr_dir, "Whisper model folder (CTranslate2)"))
+        asr_row = QHBoxLayout()
+        asr_row.addWidget(self.asr_dir, 1)
+        asr_row.addWidget(browse_asr)
+
+        self.classifier = QComboBox(self)
+        for key, text in CLASSIFIERS:
+            self.classifier.addItem(text, key)
+        self.classifier_dir = QLineEdit(self)
+        self.classifier_dir.setPlaceholderText("folder of a model trained with `valuedesk train`")
+        browse_cls = QPushButton("Browse…", self)
+        browse_cls.clicked.connect(lambda: self._browse(self.classifier_dir, "Value model folder"))
+        cls_row = QHBoxLayout()
+        cls_row.addWidget(self.classifier_dir, 1)
+        cls_row.addWidget(browse_cls)
+        if current.classifier in ("trained", "baseline"):
+            self.classifier.setCurrentIndex([k for k, _ in CLASSIFIERS].index(current.classifier))
+        else:
+            self.classifier.setCurrentIndex(2)
+            self.classifier_dir.setText(current.classifier)
+        self.classifier.currentIndexChanged.connect(self._sync)
+
+        self.device = QComboBox(self)
+        for d, text in (("auto", "Automatic (GPU when available)"), ("cpu", "CPU"), ("cuda", "NVIDIA GPU (CUDA)")):
+            self.device.addItem(text, d)
+        self.device.setCurrentIndex(max(0, self.device.findData(current.device)))
+        self.threads = QSpinBox(self)
+        self.threads.setRange(0, max(64, os.cpu_count() or 1))
+        self.threads.setSpecialValueText("all cores")
+        self.threads.setValue(int(current.threads))
+        self.ocr = QCheckBox("Read on-screen text (OCR)", self)
+        self.ocr.setChecked(bool(current.ocr))
+        self.keyframes = QDoubleSpinBox(self)
+        self.keyframes.setRange(0.25, 30.0)
+        self.keyframes.setSingleStep(0.5)
+        self.keyframes.setSuffix(" s")
+        self.keyframes.setValue(float(current.keyframe_interval_s))
+
+        form = QFormLayout()
+        form.addRow("Speech model folder:", asr_row)
+        form.addRow("Value classifier:", self.classifier)
+        form.addRow("", cls_row)
+        form.addRow("Device:", self.device)
+        form.addRow("Threads:", self.threads)
+        form.addRow("", self.ocr)
+        form.addRow("Keyframe interval:", self.keyframes)
+        note = QLabel("Settings apply to the next video analysed. Nothing is downloaded: models come "
+                      "from this computer.", self)
+        note.setWordWrap(True)
+        self.show_speech = QPushButton("Show speech model folder", self)
+        self.show_speech.clicked.connect(lambda: open_folder(speech_model_folder(self.current()), self))
+        self.show_values = QPushButton("Show value model folder", self)
+        self.show_values.clicked.connect(lambda: open_folder(value_model_folder(self.current()), self))
+        folders = QHBoxLayout()
+        folders.addWidget(self.show_speech)
+        folders.addWidget(self.show_values)
+        folders.addStretch(1)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.RestoreDefaults, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
+            lambda: self.set_values(AnalysisSettings()))
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(folders)
+        layout.addWidget(note)
+        layout.addWidget(self.buttons)
+        self._sync()
+
+    def _browse(self, target: QLineEdit, title: str) -> None:
+        folder = QFileDialog.getExistingDirectory(self, title, target.text() or str(Path.home()))
+        if folder:
+            target.setText(folder)
+
+    def _sync(self) -> None:
+        self.classifier_dir.setEnabled(self.classifier.currentData() == "folder")
+
+    def set_values(self, s: AnalysisSettings) -> None:
+        self.asr_dir.setText(s.asr_model_dir or "")
+        self.classifier.setCurrentIndex(0 if s.classifier == "trained" else 1 if s.classifier == "baseline" else 2)
+        self.classifier_dir.setText("" if s.classifier in ("trained", "baseline") else s.classifier)
+        self.device.setCurrentIndex(max(0, self.device.findData(s.device)))
+        self.threads.setValue(int(s.threads))
+        self.ocr.setChecked(bool(s.ocr))
+        self.keyframes.setValue(float(s.keyframe_interval_s))
+
+    def current(self) -> AnalysisSettings:
+        """The settings as shown (may raise ValueError for an impossible combination)."""
+        key = self.classifier.currentData()
+        classifier = self.classifier_dir.text().strip() if key == "folder" else key
+        return AnalysisSettings(
+            asr_model_dir=self.asr_dir.text().strip() or None, device=str(self.device.currentData()),
+            threads=self.threads.value(), classifier=classifier or "trained", ocr=self.ocr.isChecked(),
+            keyframe_interval_s=self.keyframes.value(),
+        )
+
+    def accept(self) -> None:
+        problem = ""
+        try:
+            value = self.current()
+        except ValueError as exc:
+            problem = str(exc)
+        else:
+            if value.asr_model_dir and not Path(value.asr_model_dir).expanduser().is_dir():
+                problem = f"The speech model folder does not exist:\n{value.asr_model_dir}"
+            elif self.classifier.currentData() == "folder" and not Path(value.classifier).expanduser().is_dir():
+                problem = "Choose an existing folder for the value model (or pick the shipped model)."
+        if problem:
+            QMessageBox.warning(self, "Analysis settings", problem)
+            return
+        self._result = value
+        prefs.save_analysis_settings(value)
+        super().accept()
+
+    def result_settings(self) -> AnalysisSettings:
+        return self._result
