@@ -1,0 +1,124 @@
+"""File ▸ Report PDF… and File ▸ Export…: ask where, then build the file off the GUI thread.
+
+The report package (Qt-widget-free) does the work; this module only chooses, shows progress
+and explains failures in plain words.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from valuedesk.project.store import Project
+from valuedesk.ui.tasks import BackgroundTask
+
+if TYPE_CHECKING:
+    from valuedesk.ui.mainwindow import MainWindow
+
+
+def _safe_name(text: str) -> str:
+    keep = "".join(c if c.isalnum() or c in "-_ " else "_" for c in text).strip()
+    return (keep or "valuedesk")[:60]
+
+
+def _report_function(module: str, name: str) -> Callable[..., Any] | None:
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("valuedesk.report"):
+            return None
+        raise
+
+
+class ReportActions:
+    """The window's report and export commands."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.last_task: BackgroundTask | None = None
+
+    def _run(self, title: str, label: str, job: Callable[[Project], Any], done_text: str) -> BackgroundTask | None:
+        w = self.window
+        if w.project is None:
+            return None
+        task = BackgroundTask(w, str(w.project.path), job, title, label)
+
+        def done(result: object) -> None:
+            path = Path(str(result)) if result else None
+            w.statusBar().showMessage(f"{done_text}: {path}" if path else done_text, 8000)
+            if path is not None and path.suffix.lower() == ".pdf":
+                box = QMessageBox(QMessageBox.Icon.Information, title, f"{done_text}:\n{path}",
+                                  QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close, w)
+                box.button(QMessageBox.StandardButton.Open).clicked.connect(
+                    lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
+                box.open()
+
+        def failed(message: str, details: str) -> None:
+            box = QMessageBox(QMessageBox.Icon.Warning, title, f"The file was not written.\n\n{message}",
+                              QMessageBox.StandardButton.Close, w)
+            box.setDetailedText(details)
+            box.open()
+
+        task.done.connect(done)
+        task.failed.connect(failed)
+        task.start()
+        self.last_task = task
+        return task
+
+    def report_pdf(self, out: str | None = None) -> BackgroundTask | None:
+        """A PDF for the creator on show, else for the selected video."""
+        w = self.window
+        if w.project is None:
+            return None
+        creator = w.current_creator if w.right.currentWidget() is w.creator_view else None
+        if creator is None and w.current_video is None:
+            QMessageBox.information(w, "Report PDF", "Select a video or a creator in the library first.")
+            return None
+        if creator is not None:
+            fn = _report_function("valuedesk.report.pdf_creator", "write_creator_report")
+            subject, default = creator, f"{_safe_name(creator)} - values.pdf"
+        else:
+            fn = _report_function("valuedesk.report.pdf_video", "write_video_report")
+            video = w.project.video(int(w.current_video or 0))
+            subject = str(video.get("title") or video.get("file_name"))
+            default = f"{_safe_name(subject)} - values.pdf"
+        if fn is None:
+            QMessageBox.information(w, "Report PDF", "PDF reports are not part of this build.")
+            return None
+        if out is None:
+            folder = Path(str(w.project.path)).parent
+            out, _ = QFileDialog.getSaveFileName(w, "Save report", str(folder / default), "PDF (*.pdf)")
+            if not out:
+                return None
+        target = out if out.lower().endswith(".pdf") else out + ".pdf"
+        key: Any = creator if creator is not None else int(w.current_video or 0)
+        return self._run("Report PDF", f"Writing the report on {subject}…",
+                         lambda project: fn(project, key, target, force=True), "Report written")
+
+    def export(self, out: str | None = None, fmt: str | None = None) -> BackgroundTask | None:
+        """Tables and subtitles through the report package's exporter (format chosen by extension)."""
+        w = self.window
+        if w.project is None:
+            return None
+        exporter = _report_function("valuedesk.report.export", "export_project")
+        if exporter is None:
+            QMessageBox.information(w, "Export", "Exports are not part of this build yet.")
+            return None
+        formats = getattr(importlib.import_module("valuedesk.report.export"), "FORMATS", ("csv", "json"))
+        if out is None:
+            filters = ";;".join(f"{f.upper()} (*.{f})" for f in formats)
+            folder = Path(str(w.project.path)).parent
+            out, chosen = QFileDialog.getSaveFileName(w, "Export", str(folder / "values.csv"), filters)
+            if not out:
+                return None
+            fmt = fmt or chosen.split(" ", 1)[0].lower()
+        fmt = fmt or Path(out).suffix.lstrip(".").lower() or "csv"
+        target = out
+        return self._run("Export", f"Exporting {fmt.upper()}…",
+                         lambda project: exporter(project, target, fmt=fmt), "Exported")
