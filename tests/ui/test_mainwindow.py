@@ -1,0 +1,195 @@
+"""The main window: start-up paths, plain-words errors, the synchronized views, reviews, reports."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from valuedesk.project.store import Project
+from valuedesk.ui import prefs
+
+pytestmark = pytest.mark.gui
+TOLERANCE_MS = 150  # paused VLC seeks land 0-160 ms early; the smoothed clock reports the target
+
+
+def test_starts_on_welcome_screen_without_a_project(window: Any) -> None:
+    assert window.stack.currentWidget() is window.welcome
+    assert window.project is None
+    assert not window.act_import.isEnabled()
+
+
+def test_opens_a_project_and_remembers_it(window: Any, project_file: tuple[Path, list[int]]) -> None:
+    path, ids = project_file
+    assert window.open_project(str(path))
+    assert window.stack.currentWidget() is window.main_split
+    assert prefs.last_project() == str(path)
+    assert prefs.recent_projects()[0] == str(path)
+    assert set(window.library.visible_video_ids()) == set(ids)
+    assert window.current_video == ids[1]  # the first analysed video in library order (bestfriends)
+    assert window.timeline.lines()
+
+
+def test_run_gui_reopens_the_last_project(qtbot: Any, project_file: tuple[Path, list[int]],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from valuedesk.ui import main as ui_main
+
+    prefs.remember_project(str(project_file[0]))
+    seen: dict[str, Any] = {}
+
+    def fake_exec() -> int:
+        (w,) = [t for t in QApplication.topLevelWidgets() if t.objectName() == "ValueDeskMain" and t.isVisible()]
+        seen["project"] = str(w.project.path) if w.project else None
+        w.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
+    assert ui_main.run_gui([]) == 0
+    assert seen["project"] == str(project_file[0])
+
+
+def test_corrupt_file_is_explained_not_fatal(window: Any, tmp_path: Path, dialogs: Any) -> None:
+    bad = tmp_path / "broken.vdproj"
+    bad.write_bytes(b"this is not a database at all" * 50)
+    assert not window.open_project(str(bad))
+    assert window.project is None
+    assert "Not a ValueDesk project or the file is damaged" in dialogs.texts()
+    assert window.stack.currentWidget() is window.welcome
+
+
+def test_read_only_project_opens_for_viewing(window: Any, project_file: tuple[Path, list[int]],
+                                             dialogs: Any) -> None:
+    path, ids = project_file
+    os.chmod(path, 0o444)
+    try:
+        dialogs.exec_answer = QMessageBox.StandardButton.Open
+        assert window.open_project(str(path))
+        assert window.project.readonly
+        assert window.queue is None and not window.act_import.isEnabled()
+        assert "read-only" in dialogs.texts()
+        assert set(window.library.visible_video_ids()) == set(ids)
+    finally:
+        window.close_project()
+        os.chmod(path, 0o644)
+
+
+def test_locked_project_is_explained(window: Any, project_file: tuple[Path, list[int]], dialogs: Any,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from valuedesk.project import store
+
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.1)
+    path = project_file[0]
+    holder = sqlite3.connect(path)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        assert not window.open_project(str(path))
+    finally:
+        holder.rollback()
+        holder.close()
+    assert "locked" in dialogs.texts()
+    assert window.project is None
+
+
+def test_missing_recent_project_is_forgotten(window: Any, tmp_path: Path, dialogs: Any) -> None:
+    gone = str(tmp_path / "gone.vdproj")
+    prefs.remember_project(gone)
+    assert not window.open_project(gone)
+    assert gone not in prefs.recent_projects()
+    assert "not there any more" in dialogs.texts()
+
+
+def test_playback_time_drives_script_and_lanes(window: Any, project_file: tuple[Path, list[int]],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    window.open_project(str(project_file[0]))
+    window.library.select_video(project_file[1][0])
+    lane_times: list[int] = []
+    monkeypatch.setattr(window.value_panel, "set_time", lane_times.append)
+    speech_2 = 4  # caption, onscreen 1, speech 1, onscreen 2, speech 2 …
+    start = window.timeline.lines()[speech_2].start_ms
+    window.player.seek(start + 200)
+    assert window.timeline.current_line() == speech_2
+    assert lane_times[-1] == start + 200
+
+
+def test_evidence_click_seeks_player_and_highlights_line(window: Any, project_file: tuple[Path, list[int]],
+                                                         qtbot: Any) -> None:
+    window.open_project(str(project_file[0]))
+    window.library.select_video(project_file[1][0])  # the video whose file exists
+    qtbot.waitUntil(lambda: window.player.state() == "paused", timeout=5000)
+    window.select_value("benevolence_caring")
+    evidence = window.value_panel.evidence
+    assert evidence.count() == 1
+    target = int(evidence.item(0)["start_ms"])
+    evidence.click_row(0)
+    qtbot.waitUntil(lambda: abs(window.player.position_ms() - target) < TOLERANCE_MS, timeout=3000)
+    qtbot.wait(300)  # VLC has applied the seek: the position stays there
+    assert abs(window.player.position_ms() - target) < TOLERANCE_MS
+    line = int(evidence.item(0)["line_idx"])
+    assert window.timeline.view.currentIndex().row() == line
+
+
+def test_selecting_a_value_marks_its_lines(window: Any, project_file: tuple[Path, list[int]]) -> None:
+    window.open_project(str(project_file[0]))
+    window.select_value("humility")
+    assert window.timeline.marked_lines() == {6}
+    window.select_value("power_resources")
+    assert window.timeline.marked_lines() == {2}
+
+
+def test_creator_selection_shows_creator_view(window: Any, project_file: tuple[Path, list[int]]) -> None:
+    path, ids = project_file
+    window.open_project(str(path))
+    assert window.library.select_creator("bestfriends")
+    assert window.right.currentWidget() is window.creator_view
+    assert window.creator_view.creator == "bestfriends"
+    window.creator_view.video_selected.emit(ids[1])
+    assert window.right.currentWidget() is window.value_panel
+    assert window.current_video == ids[1]
+
+
+def test_review_is_stored_apart_and_undoable(window: Any, project_file: tuple[Path, list[int]]) -> None:
+    path, ids = project_file
+    window.open_project(str(path))
+    window.library.select_video(ids[0])
+    window.select_value("humility")
+    window.value_panel.review.label_buttons[0].click()  # a reviewer says: absent, not contradicted
+    assert window.project.reviewed_labels(ids[0]) == {"humility": 0}
+    assert int(window.project.value_scores(ids[0])["humility"]["label"]) == -1  # model row untouched
+    window.act_undo.trigger()
+    assert window.project.reviewed_labels(ids[0]) == {}
+
+
+def test_fullscreen_hides_the_panels_and_comes_back(window: Any, project_file: tuple[Path, list[int]]) -> None:
+    window.open_project(str(project_file[0]))
+    window.player.set_fullscreen(True)
+    assert not window.timeline.isVisible() and not window.library_dock.isVisible()
+    window.player.set_fullscreen(False)
+    assert window.timeline.isVisible() and window.library_dock.isVisible()
+
+
+def test_report_pdf_is_written_in_the_background(window: Any, project_file: tuple[Path, list[int]],
+                                                 tmp_path: Path, qtbot: Any, dialogs: Any) -> None:
+    pytest.importorskip("valuedesk.report.pdf_video")
+    window.open_project(str(project_file[0]))
+    out = tmp_path / "report.pdf"
+    task = window.reports.report_pdf(str(out))
+    assert task is not None
+    with qtbot.waitSignal(task.done, timeout=60000, raising=False):
+        pass
+    assert out.exists() and out.read_bytes().startswith(b"%PDF"), dialogs.texts()
+
+
+def test_closing_keeps_layout_and_last_project(window: Any, project_file: tuple[Path, list[int]]) -> None:
+    window.open_project(str(project_file[0]))
+    window.close()
+    assert prefs.settings().value("window/state") is not None
+    assert prefs.last_project() == str(project_file[0])
+    with Project.open(project_file[0]) as p:  # the file is released and intact
+        assert p.integrity_check() == "ok"
