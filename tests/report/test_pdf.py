@@ -174,3 +174,38 @@ def test_cli_report(project_path: Path, tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["report", "-o", str(tmp_path / "x.pdf"), "--project", str(project_path)]) == 2
     assert main(["report", "1", "-o", str(tmp_path / "y.pdf"), "--project", str(tmp_path / "missing.vdproj")]) == 2
     assert "no such project file" in capsys.readouterr().err
+
+
+def _colourful_pixels(png: Path) -> int:
+    from PySide6.QtGui import QColor, QImage
+
+    img = QImage(str(png))
+    assert not img.isNull()
+    n = 0
+    for y in range(0, img.height(), 2):
+        for x in range(0, img.width(), 2):
+            c = QColor(img.pixel(x, y))
+            if max(c.red(), c.green(), c.blue()) - min(c.red(), c.green(), c.blue()) > 80:
+                n += 1
+    return n
+
+
+@needs_poppler
+def test_emoji_render_in_colour(tmp_path: Path) -> None:
+    """Emoji never reach pdftotext, so check the rendered page: colour glyphs, not blank boxes."""
+    from valuedesk.report.render import render_pdf
+
+    pdf = tmp_path / "emoji.pdf"
+    pdf.write_bytes(render_pdf('<p style="font-size:40pt">plain ✨💅🎉</p>', {}, footer="x"))
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "e")], check=True)
+    assert _colourful_pixels(next(tmp_path.glob("e*.png"))) > 30
+
+
+@needs_poppler
+def test_pages_render_to_png(project: Project, ids: dict[str, int], tmp_path: Path) -> None:
+    """pdftoppm reads every page; page 1 carries the coloured radar and real content."""
+    out = write_video_report(project, ids["one"], tmp_path / "v.pdf")
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(out), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page*.png"))
+    assert len(pages) >= 2
+    assert _colourful_pixels(pages[0]) > 50
