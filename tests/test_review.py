@@ -147,3 +147,11 @@ def test_cli_review(env, capsys: pytest.CaptureFixture[str]) -> None:  # type: i
     assert "needs --value" in capsys.readouterr().err
     with Project.open(path) as q:
         assert q.reviewed_labels(vid) == {"face": -1, "humility": -1}
+
+
+def test_note_on_a_video_not_analysed_yet(env) -> None:  # type: ignore[no-untyped-def]
+    p, rs, _, _ = env
+    queued = next(v["id"] for v in p.videos() if v["current_run_id"] is None)
+    rs.set_note(queued, "analyse this one next")
+    r = video_reading(p, queued)
+    assert r.run is None and r.note == "analyse this one next" and len(r.values) == 19

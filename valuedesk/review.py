@@ -156,13 +156,14 @@ def video_reading(project: Project, video_id: int) -> VideoReading:
     reviewer additions/removals applied, and notes — for all 19 values in circle order."""
     video = project.video(video_id)
     run = project.run(video_id) if video["current_run_id"] is not None else None
-    if run is None:
-        return VideoReading(video, None, [], {v.id: ValueReading(v.id, 0, None, 0.0, 0.0, 0.5, ()) for v in VALUES})
+    reviews = project.reviews(video_id)
+    notes = _notes(reviews)
+    if run is None:  # not analysed yet: nothing to label, but a note on the video may exist
+        empty = {v.id: ValueReading(v.id, 0, None, 0.0, 0.0, 0.5, ()) for v in VALUES}
+        return VideoReading(video, None, [], empty, notes.get(None, ""), len(reviews))
     lines = project.script_lines(video_id)
     scores = project.value_scores(video_id)
-    reviews = project.reviews(video_id)
     reviewed = project.reviewed_labels(video_id)
-    notes = _notes(reviews)
     changes = _reviewed_evidence(reviews)
     model_ev: dict[str, dict[int, dict[str, Any]]] = {}
     for row in project.evidence(video_id):  # ordered by value, weight desc: keep the first per line
