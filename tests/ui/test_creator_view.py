@@ -75,3 +75,11 @@ def test_reviews_change_counts_and_unknown_creator(qtbot, project) -> None:  # t
     w.load(p, "someone_else")
     assert w.minis == [] and "1 video" in w.header.text()
     assert isinstance(MiniRadar(1, "t", {}), MiniRadar)
+
+
+def test_narrow_view_stacks_radar_above_table(qtbot, view: CreatorView) -> None:  # type: ignore[no-untyped-def]
+    assert view.top_split.orientation() == Qt.Orientation.Horizontal
+    view.resize(500, 760)
+    qtbot.wait(10)
+    assert view.top_split.orientation() == Qt.Orientation.Vertical
+    assert view.radar.width() > 400

@@ -153,3 +153,13 @@ def test_unanalysed_video_and_mark_color(qtbot, project, panel: ValuePanel) -> N
     assert panel.table.item(4, 1).text() == "–"
     panel.clear()
     assert panel.video_id() is None and panel.selected_value() is None
+
+
+def test_lanes_compact_by_default_and_all_on_request(qtbot, panel: ValuePanel) -> None:  # type: ignore[no-untyped-def]
+    shown = panel.lanes.shown_values()
+    assert shown == ["stimulation", "achievement", "power_resources", "face", "humility", "benevolence_caring"]
+    compact_h = panel.lanes.height()
+    panel.select_value("tradition")  # selected lanes are always shown
+    assert "tradition" in panel.lanes.shown_values()
+    panel.all_lanes.setChecked(True)
+    assert len(panel.lanes.shown_values()) == 19 and panel.lanes.height() > compact_h

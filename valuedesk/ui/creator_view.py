@@ -164,7 +164,7 @@ class CreatorView(QWidget):
         self.header = QLabel(self)
         self.header.setWordWrap(True)
         self.radar = RadarWidget(self)
-        self.radar.setMinimumSize(300, 300)
+        self.radar.setMinimumSize(260, 260)
         self.radar.value_clicked.connect(self.value_clicked)
         self.table = QTableWidget(len(VALUES), len(self.COLUMNS), self)
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
@@ -193,10 +193,14 @@ class CreatorView(QWidget):
         self.scroll.viewport().installEventFilter(self)
 
         top = QSplitter(Qt.Orientation.Horizontal, self)
+        top.setChildrenCollapsible(False)
         top.addWidget(self.radar)
         top.addWidget(self.table)
         top.setSizes([480, 440])
+        self.top_split = top
         split = QSplitter(Qt.Orientation.Vertical, self)
+        split.setChildrenCollapsible(False)
+        self.split = split
         split.addWidget(top)
         multiples = QWidget(self)
         ml = QVBoxLayout(multiples)
@@ -278,6 +282,20 @@ class CreatorView(QWidget):
         for k, m in enumerate(self.minis):
             self.grid.addWidget(m, k // cols, k % cols)
             m.show()
+
+    WIDE = 860  # below this width the radar sits above the table instead of beside it
+
+    def resizeEvent(self, ev: Any) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(ev)
+        want = Qt.Orientation.Horizontal if self.width() >= self.WIDE else Qt.Orientation.Vertical
+        if self.top_split.orientation() != want:
+            self.top_split.setOrientation(want)
+            if want == Qt.Orientation.Horizontal:
+                self.top_split.setSizes([self.width() * 11 // 20, self.width() * 9 // 20])
+                self.split.setSizes([self.height() - MiniRadar.SIZE - 80, MiniRadar.SIZE + 60])
+            else:
+                self.top_split.setSizes([self.width() * 9 // 10, self.height() // 3])
+                self.split.setSizes([self.height() - MiniRadar.SIZE - 60, MiniRadar.SIZE + 40])
 
     def changeEvent(self, ev: QEvent) -> None:  # noqa: N802 (Qt name)
         if ev.type() == QEvent.Type.PaletteChange and hasattr(self, "table"):

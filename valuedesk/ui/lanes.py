@@ -31,7 +31,7 @@ from valuedesk.values import BY_ID, VALUES
 
 
 class ValueLanes(QWidget):
-    """19 lanes in circle order; click → seek_requested(ms); click on a lane name → value_clicked."""
+    """Lanes in circle order (all 19 or only the active ones); click → seek_requested(ms), name → value_clicked."""
 
     seek_requested = Signal(int)
     value_clicked = Signal(str)
@@ -46,14 +46,16 @@ class ValueLanes(QWidget):
         self._labels: dict[str, int] = {}
         self._time: int | None = None
         self._selected: str | None = None
+        self._show_all = True
+        self._shown: list = list(VALUES)  # the lanes drawn, in circle order
         self._font = QFont(self.font())
         self._font.setPointSizeF(max(6.5, self._font.pointSizeF() * 0.8))
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMinimumHeight(self.sizeHint().height())
+        self.setFixedHeight(self.sizeHint().height())
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
-        return QSize(360, self.TOP + self.LANE_H * len(VALUES) + 4)
+        return QSize(360, self.TOP + self.LANE_H * max(1, len(self._shown)) + 4)
 
     # ------------------------------------------------------------------ API
     def set_data(self, duration_ms: int, evidence: list[Mapping[str, Any]], labels: Mapping[str, int]) -> None:
@@ -68,7 +70,7 @@ class ValueLanes(QWidget):
         self._evidence = spans
         self._labels = {k: int(v) for k, v in labels.items()}
         self._duration = max(int(duration_ms or 0), end_max, 1)
-        self.update()
+        self._relayout()
 
     def set_time(self, ms: int | None) -> None:
         """Move the playhead; repaints only the two thin strips it leaves and enters."""
@@ -83,10 +85,19 @@ class ValueLanes(QWidget):
 
     def set_selected(self, value_id: str | None) -> None:
         self._selected = value_id
-        self.update()
+        self._relayout()
+
+    def set_show_all(self, on: bool) -> None:
+        """All 19 lanes, or (compact) only values that are labelled, have evidence or are selected."""
+        self._show_all = on
+        self._relayout()
+
+    def shown_values(self) -> list[str]:
+        return [v.id for v in self._shown]
 
     def lane_rect(self, value_id: str) -> QRectF:
-        i = [v.id for v in VALUES].index(value_id)
+        """Where a value's lane is (raises ValueError when compact mode hides it)."""
+        i = self.shown_values().index(value_id)
         return QRectF(self._left(), self.TOP + i * self.LANE_H, self._track_w(), self.LANE_H)
 
     def x_for_ms(self, ms: int) -> float:
@@ -96,6 +107,18 @@ class ValueLanes(QWidget):
     def _left(self) -> float:
         fm = QFontMetrics(self._font)
         return max(fm.horizontalAdvance(f"{v.short} ✕") for v in VALUES) + 8
+
+    def _relayout(self) -> None:
+        if self._show_all:
+            shown = list(VALUES)
+        else:
+            shown = [v for v in VALUES if self._labels.get(v.id, 0) != 0 or self._evidence.get(v.id)
+                     or v.id == self._selected]
+        if shown != self._shown:
+            self._shown = shown
+            self.setFixedHeight(self.sizeHint().height())
+            self.updateGeometry()
+        self.update()
 
     def _track_w(self) -> float:
         return max(10.0, self.width() - self._left() - 6)
@@ -109,7 +132,7 @@ class ValueLanes(QWidget):
 
     def _lane_at(self, y: float) -> str | None:
         i = int((y - self.TOP) // self.LANE_H)
-        return VALUES[i].id if 0 <= i < len(VALUES) and y >= self.TOP else None
+        return self._shown[i].id if 0 <= i < len(self._shown) and y >= self.TOP else None
 
     # ------------------------------------------------------------------ events
     def mousePressEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 (Qt name)
@@ -146,7 +169,8 @@ class ValueLanes(QWidget):
         bg = pal.color(QPalette.ColorRole.Base)
         dark = is_dark(bg)
         left, tw = self._left(), self._track_w()
-        p.fillRect(QRectF(left, self.TOP, tw, self.LANE_H * len(VALUES)), bg)
+        n = len(self._shown)
+        p.fillRect(QRectF(left, self.TOP, tw, self.LANE_H * n), bg)
         p.setFont(self._font)
         fm = QFontMetrics(self._font)
         grid = QColor(fg)
@@ -159,14 +183,14 @@ class ValueLanes(QWidget):
         while t <= self._duration and step:
             x = self._x(t)
             p.setPen(QPen(grid))
-            p.drawLine(QPointF(x, self.TOP), QPointF(x, self.TOP + self.LANE_H * len(VALUES)))
+            p.drawLine(QPointF(x, self.TOP), QPointF(x, self.TOP + self.LANE_H * n))
             p.setPen(QPen(muted))
             label = format_ms(t).removesuffix(".0")
             if x + fm.horizontalAdvance(label) < self.width():
                 p.drawText(QPointF(x + 2, self.TOP - 4), label)
             t += step
         red = label_color(-1, fg, dark)
-        for i, v in enumerate(VALUES):
+        for i, v in enumerate(self._shown):
             y = self.TOP + i * self.LANE_H
             lab = self._labels.get(v.id, 0)
             if v.id == self._selected:
@@ -194,7 +218,7 @@ class ValueLanes(QWidget):
         if self._time is not None:
             x = self._x(self._time)
             p.setPen(QPen(fg, 2))
-            p.drawLine(QPointF(x, 2), QPointF(x, self.TOP + self.LANE_H * len(VALUES)))
+            p.drawLine(QPointF(x, 2), QPointF(x, self.TOP + self.LANE_H * n))
         p.end()
 
 

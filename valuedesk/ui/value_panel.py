@@ -14,6 +14,8 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QSplitter,
@@ -72,6 +74,10 @@ class ValuePanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.evidence = EvidenceList(self)
         self.lanes = ValueLanes(self)
+        self.lanes.set_show_all(False)  # 19 lanes cost a third of the panel; most would be empty
+        self.all_lanes = QCheckBox("all 19", self)
+        self.all_lanes.setToolTip("Show a lane for every value, not only those labelled or with evidence")
+        self.all_lanes.toggled.connect(self.lanes.set_show_all)
         self.review = ReviewPanel(self) if with_review else None
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -82,11 +88,16 @@ class ValuePanel(QWidget):
         lb = QVBoxLayout(lanes_box)
         lb.setContentsMargins(0, 0, 0, 0)
         lb.setSpacing(4)
+        lanes_head = QHBoxLayout()
+        lanes_head.addWidget(QLabel("<b>Where in the video</b> — click to seek", lanes_box))
+        lanes_head.addStretch(1)
+        lanes_head.addWidget(self.all_lanes)
+        lb.addLayout(lanes_head)
         lb.addWidget(self.lanes)
         if self.review is not None:
             lb.addWidget(self.review)
         self.splitter.addWidget(lanes_box)
-        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(0, 5)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setStretchFactor(3, 0)
