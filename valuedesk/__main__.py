@@ -1,3 +1,5 @@
-from valuedesk.app import main
 import sys
+
+from valuedesk.app import main
+
 sys.exit(main())
