@@ -49,8 +49,10 @@ LABELS_3 = {"achievement": (0.9, 2), "benevolence_caring": (0.6, 1), "tradition"
 
 def _record(labels: dict[str, tuple[float, int]], evidence: list[tuple[str, int, float]],
             lines: list[ScriptLine]) -> AnalysisRecord:
-    scores = [ScoreRow(v.id, labels.get(v.id, (0.05 + 0.01 * i, 0))[0], labels.get(v.id, (0, 0))[1])
-              for i, v in enumerate(VALUES)]
+    scores = []
+    for i, v in enumerate(VALUES):
+        score, label = labels.get(v.id, (0.05 + 0.01 * i, 0))
+        scores.append(ScoreRow(v.id, score, label, contradiction=0.4 if label < 0 else 0.0))
     ev = [EvidenceRow(vid, idx, w, lines[idx].start_ms, lines[idx].end_ms) for vid, idx, w in evidence]
     return AnalysisRecord(lines=list(lines), scores=scores, evidence=ev)
 

@@ -51,6 +51,7 @@ def test_select_value_fills_evidence_and_click_seeks(qtbot, panel: ValuePanel) -
     assert (seeks, lines) == ([6000], [4])
     assert panel.evidence_lines() == {4, 8}
     assert panel.table.currentRow() == 13  # humility's row in circle order
+    assert panel.table.item(13, 2).text() == "66% ✕40%"  # score and the contradiction cue
 
 
 def test_real_click_on_evidence_row(qtbot, panel: ValuePanel) -> None:  # type: ignore[no-untyped-def]

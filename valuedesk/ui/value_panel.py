@@ -246,6 +246,9 @@ class ValuePanel(QWidget):
             name.setToolTip(f"{v.name}\n{v.definition}")
             lab = QTableWidgetItem(label_text(eff) if eff is not None else "–")
             sc = QTableWidgetItem(f"{float(score['score']):.0%}" if score else "–")
+            contra = float(score.get("contradiction") or 0) if score else 0.0
+            if eff is not None and eff < 0 and contra > 0:  # the cue that made it −1
+                sc.setText(f"{sc.text()} ✕{contra:.0%}")
             sc.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if score:
                 sc.setToolTip(f"model probability {float(score['score']):.1%}; threshold "
