@@ -28,8 +28,8 @@ from PIL import Image, ImageDraw, ImageFont
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 SAMPLE_RATE = 22050  # espeak-ng's native rate; AAC encodes it directly
-_LEAD_S = 0.2  # silence before the speech inside a shot
-_TAIL_S = 0.4  # minimum shot length after the speech
+_LEAD_S = 0.2  # silence before the speech inside a shot (at most)
+_TAIL_S = 0.4  # a shot lasts its speech plus this
 _MIN_SHOT_S = 1.5
 
 
@@ -188,13 +188,11 @@ def _plan(segments: Sequence[ClipSegment]) -> list[_Shot]:
     for seg in segments:
         pcm = synthesize(seg.speech, seg.voice) if seg.speech else None
         speech_len = (len(pcm) / SAMPLE_RATE) if pcm is not None else 0.0
-        if seg.duration_s is not None:
-            dur = float(seg.duration_s)
-        else:
-            dur = max(_MIN_SHOT_S, _LEAD_S + speech_len + _TAIL_S) if pcm is not None else _MIN_SHOT_S
-        if pcm is not None and _LEAD_S + speech_len > dur:  # an explicit duration cuts speech short
-            pcm = pcm[: max(0, int((dur - _LEAD_S) * SAMPLE_RATE))]
-        shots.append(_Shot(seg, t, dur, pcm, t + _LEAD_S))
+        dur = float(seg.duration_s) if seg.duration_s is not None else max(_MIN_SHOT_S, speech_len + _TAIL_S)
+        lead = min(_LEAD_S, max(0.0, (dur - speech_len) / 2))
+        if pcm is not None and lead + speech_len > dur:  # an explicit duration cuts speech short
+            pcm = pcm[: max(0, int((dur - lead) * SAMPLE_RATE))]
+        shots.append(_Shot(seg, t, dur, pcm, t + lead))
         t += dur
     return shots
 
@@ -226,7 +224,9 @@ def _base_images(shot: _Shot, size: tuple[int, int], subtitles: bool) -> list[tu
         img = Image.new("RGB", (width, height), seg.background)
         draw = ImageDraw.Draw(img)
         # a static ground band so the picture has some structure
-        draw.rectangle([0, int(height * 0.78), width, height], fill=tuple(int(c * 0.6) for c in seg.background))
+        draw.rectangle(
+            [0, int(height * 0.78), width, height], fill=tuple(int(c * 0.6) for c in seg.background)
+        )
         if seg.picture is not None:
             _paste_picture(img, Path(seg.picture))
         if seg.onscreen:
@@ -238,11 +238,12 @@ def _base_images(shot: _Shot, size: tuple[int, int], subtitles: bool) -> list[tu
     if not (subtitles and seg.speech):
         return [(0.0, render(None))]
     chunks = _subtitle_chunks(seg.speech.split())
-    speech_len = len(shot.speech) / SAMPLE_RATE if shot.speech is not None else shot.dur_s - _LEAD_S
+    lead = shot.speech_start_s - shot.start_s
+    speech_len = len(shot.speech) / SAMPLE_RATE if shot.speech is not None else shot.dur_s - lead
     out = [(0.0, render(None))]
     for i, chunk in enumerate(chunks):
-        out.append((_LEAD_S + i * speech_len / len(chunks), render(chunk)))
-    out.append((_LEAD_S + speech_len, render(None)))
+        out.append((lead + i * speech_len / len(chunks), render(chunk)))
+    out.append((lead + speech_len, render(None)))
     return out
 
 
@@ -276,11 +277,13 @@ def make_clip(
     subtitles: bool = False,
     faststart: bool = True,
     crf: int = 30,
+    rotation: int = 0,
 ) -> ClipTruth:
     """Write a real h264/AAC clip (or audio-only .m4a with video=False) and return what is in it.
 
     `size` is (width, height): the default is a vertical 360x640 phone video. No B-frames, a
     keyframe every second, and the index up front (faststart) like downloaded videos.
+    `rotation` stores a display rotation (degrees counter-clockwise) as phones do.
     """
     if not segments:
         raise ValueError("make_clip needs at least one segment")
@@ -301,6 +304,8 @@ def make_clip(
             vstream = out.add_stream("libx264", rate=fps)
             vstream.width, vstream.height, vstream.pix_fmt = width, height, "yuv420p"
             vstream.codec_context.max_b_frames = 0
+            if rotation:
+                vstream.set_display_rotation(rotation)
             vstream.options = {"bf": "0", "crf": str(crf), "preset": "veryfast", "g": str(fps)}
         if audio:
             astream = out.add_stream("aac", rate=SAMPLE_RATE, layout="mono")
@@ -376,7 +381,9 @@ def write_info_json(
     with av.open(os.fsdecode(clip_path)) as c:
         duration = round((c.duration or 0) / 1_000_000, 3)
     if title is None:
-        title = _HASHTAG.sub("", description).strip().splitlines()[0][:80].strip() if description.strip() else ""
+        title = (
+            _HASHTAG.sub("", description).strip().splitlines()[0][:80].strip() if description.strip() else ""
+        )
     handle = re.sub(r"[^a-z0-9_.]", "", uploader.lower().replace(" ", "_")) or "user"
     info = {
         "id": clip_path.stem,

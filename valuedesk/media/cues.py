@@ -33,7 +33,9 @@ def count_faces(image: np.ndarray) -> int:
     h, w = grey.shape
     scale = min(1.0, FACE_SIDE / max(h, w))
     if scale < 1.0:
-        grey = cv2.resize(grey, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+        grey = cv2.resize(
+            grey, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA
+        )
     return len(detect_faces(grey, min_neighbors=4, min_size=max(24, min(grey.shape) // 8)))
 
 
@@ -125,7 +127,9 @@ def _opening(info: MediaInfo, n_shots: int, speech_lines: Sequence[ScriptLine], 
         parts.append(f"{n_shots} shot" + ("" if n_shots == 1 else "s"))
     if speech_lines:
         share = _speech_share(speech_lines, info.duration_ms)
-        parts.append("speech throughout" if share >= 0.8 else "with speech" if share >= 0.3 else "a little speech")
+        parts.append(
+            "speech throughout" if share >= 0.8 else "with speech" if share >= 0.3 else "a little speech"
+        )
     elif has_sound:
         parts.append("sound but no speech")
     else:
@@ -159,7 +163,9 @@ def scene_notes(
         while j + 1 < len(cuts) and cuts[j + 1] - cuts[j] < _QUICK_CUTS_MS:
             j += 1
         if j - i >= 2:
-            moments.setdefault(cuts[i], []).append(f"Quick cuts: {j - i + 2} shots in {max(1, round((cuts[j] - cuts[i]) / 1000))} s.")
+            moments.setdefault(cuts[i], []).append(
+                f"Quick cuts: {j - i + 2} shots in {max(1, round((cuts[j] - cuts[i]) / 1000))} s."
+            )
         else:
             for c in cuts[i : j + 1]:
                 moments.setdefault(c, []).append("Cut to a new shot.")

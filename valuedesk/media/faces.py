@@ -69,7 +69,9 @@ def _opencv_cascade() -> object | None:
 def _corner_offsets(c: _Cascade, stride: int) -> np.ndarray:
     """Offsets into a flattened integral image of the 4 corners of each stump rectangle: (stumps, 12)."""
     x, y, w, h = (c.rects[..., i] for i in range(4))
-    corners = np.stack([y * stride + x, y * stride + x + w, (y + h) * stride + x, (y + h) * stride + x + w], axis=-1)
+    corners = np.stack(
+        [y * stride + x, y * stride + x + w, (y + h) * stride + x, (y + h) * stride + x + w], axis=-1
+    )
     return corners.reshape(len(c.rects), 12)
 
 
@@ -81,7 +83,9 @@ def _corner_weights() -> np.ndarray:
     return (c.weights.astype(np.float32)[:, :, None] * signs[None, None, :]).reshape(len(c.rects), 12)
 
 
-def _dense_values(ii: np.ndarray, rects: np.ndarray, cw: np.ndarray, step: int, ny: int, nx: int) -> np.ndarray:
+def _dense_values(
+    ii: np.ndarray, rects: np.ndarray, cw: np.ndarray, step: int, ny: int, nx: int
+) -> np.ndarray:
     """Stump feature sums for every window of a level at once: (windows, stumps)."""
     out = np.zeros((ny, nx, len(rects)), dtype=np.float32)
     for j, stump in enumerate(rects):
@@ -90,7 +94,10 @@ def _dense_values(ii: np.ndarray, rects: np.ndarray, cw: np.ndarray, step: int, 
             if cw[j, 4 * r] == 0:
                 continue
             for q, (dy, dx) in enumerate(((y, x), (y, x + w), (y + h, x), (y + h, x + w))):
-                acc += cw[j, 4 * r + q] * ii[dy : dy + (ny - 1) * step + 1 : step, dx : dx + (nx - 1) * step + 1 : step]
+                acc += (
+                    cw[j, 4 * r + q]
+                    * ii[dy : dy + (ny - 1) * step + 1 : step, dx : dx + (nx - 1) * step + 1 : step]
+                )
     return out.reshape(ny * nx, len(rects))
 
 
@@ -157,7 +164,11 @@ def _group(rects: list[Rect], min_neighbors: int, eps: float = 0.2) -> list[Rect
     clusters: dict[int, list[Rect]] = {}
     for i, r in enumerate(rects):
         clusters.setdefault(find(i), []).append(r)
-    groups = [(np.mean(np.array(m, dtype=np.float64), axis=0), len(m)) for m in clusters.values() if len(m) > min_neighbors]
+    groups = [
+        (np.mean(np.array(m, dtype=np.float64), axis=0), len(m))
+        for m in clusters.values()
+        if len(m) > min_neighbors
+    ]
     out: list[Rect] = []
     for i, (r, k) in enumerate(groups):
         inside = any(

@@ -48,7 +48,9 @@ def _rapidocr_model_paths() -> dict[str, str]:
     }
     missing = [str(p) for p in paths.values() if not p.is_file()]
     if missing:
-        raise RuntimeError(f"RapidOCR's bundled models are missing ({', '.join(missing)}); reinstall rapidocr==3.10.0")
+        raise RuntimeError(
+            f"RapidOCR's bundled models are missing ({', '.join(missing)}); reinstall rapidocr==3.10.0"
+        )
     return {k: str(v) for k, v in paths.items()}
 
 
@@ -87,7 +89,9 @@ def _same_pixels(ref: np.ndarray, cur: np.ndarray) -> bool:
         for dx in (0, -1, 1):
             b = cur[1 + dy : h - 1 + dy, 1 + dx : w - 1 + dx]
             d = np.abs(a - b)
-            if (use_mask and float((d[mask] > 60).mean()) <= 0.05) or (not use_mask and float(d.mean()) <= 6.0):
+            if (use_mask and float((d[mask] > 60).mean()) <= 0.05) or (
+                not use_mask and float(d.mean()) <= 6.0
+            ):
                 return True
     return False
 
@@ -148,7 +152,12 @@ class OcrReader:
         for quad in np.asarray(boxes, dtype=np.float32):
             x0, y0 = quad.min(axis=0) / scale
             x1, y1 = quad.max(axis=0) / scale
-            bx = (max(rx0, int(x0) + rx0), max(ry0, int(y0) + ry0), min(rx1, int(np.ceil(x1)) + rx0), min(ry1, int(np.ceil(y1)) + ry0))
+            bx = (
+                max(rx0, int(x0) + rx0),
+                max(ry0, int(y0) + ry0),
+                min(rx1, int(np.ceil(x1)) + rx0),
+                min(ry1, int(np.ceil(y1)) + ry0),
+            )
             if bx[2] - bx[0] >= 6 and bx[3] - bx[1] >= 6:
                 result.append(bx)
         return sorted(result, key=lambda b: (b[1], b[0]))
@@ -173,13 +182,17 @@ class OcrReader:
             return hit.text, hit.score
         x0, y0, x1, y1 = box
         self.stats["recognise"] += 1
-        out = self.engine(np.ascontiguousarray(image[y0:y1, x0:x1]), use_det=False, use_cls=False, use_rec=True)
+        out = self.engine(
+            np.ascontiguousarray(image[y0:y1, x0:x1]), use_det=False, use_cls=False, use_rec=True
+        )
         txts = getattr(out, "txts", None) or ("",)
         scores = getattr(out, "scores", None) or (0.0,)
         text, score = str(txts[0]).strip(), float(scores[0])
         h, w = grey.shape
         region = (max(0, x0 - 2), max(0, y0 - 2), min(w, x1 + 2), min(h, y1 + 2))
-        self._seen.append(_Seen(box, region, grey[region[1] : region[3], region[0] : region[2]].copy(), text, score))
+        self._seen.append(
+            _Seen(box, region, grey[region[1] : region[3], region[0] : region[2]].copy(), text, score)
+        )
         del self._seen[: -self.cache_size]
         return text, score
 
@@ -304,7 +317,12 @@ def _track(keyframes: Sequence[Keyframe], per_frame: list[list[_Block]], end_ms:
 
 
 def _speech_tokens(words: Sequence[Word], start_ms: int, end_ms: int, pad_ms: int = 700) -> list[str]:
-    return [t for w in words if w.end_ms >= start_ms - pad_ms and w.start_ms <= end_ms + pad_ms for t in normalise(w.text).split()]
+    return [
+        t
+        for w in words
+        if w.end_ms >= start_ms - pad_ms and w.start_ms <= end_ms + pad_ms
+        for t in normalise(w.text).split()
+    ]
 
 
 def _token_in(token: str, pool: Sequence[str]) -> bool:
@@ -365,7 +383,12 @@ def _reread_changed(reader: OcrReader, kf: Keyframe, previous: list[TextRegion])
             if _overlaps(r.box, area) and not (
                 area[0] <= r.box[0] and area[1] <= r.box[1] and r.box[2] <= area[2] and r.box[3] <= area[3]
             ):
-                area = (min(area[0], r.box[0]), min(area[1], r.box[1]), max(area[2], r.box[2]), max(area[3], r.box[3]))
+                area = (
+                    min(area[0], r.box[0]),
+                    min(area[1], r.box[1]),
+                    max(area[2], r.box[2]),
+                    max(area[3], r.box[3]),
+                )
                 grown = True
     if (area[2] - area[0]) * (area[3] - area[1]) >= 0.6:
         return reader.read_regions(kf.image)

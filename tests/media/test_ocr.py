@@ -1,0 +1,58 @@
+"""On-screen text: captions read, repeats merged into one timed line, burned-in subtitles dropped."""
+
+from __future__ import annotations
+
+import pytest
+
+from valuedesk.clipgen import ClipTruth
+from valuedesk.media import OcrReader, extract_keyframes, onscreen_lines, probe
+from valuedesk.media.ocr import normalise, similar
+from valuedesk.transcribe import Transcript
+
+
+@pytest.fixture(scope="module")
+def reader() -> OcrReader:
+    return OcrReader()
+
+
+def _lines(clip: ClipTruth, reader: OcrReader, words=()):  # type: ignore[no-untyped-def]
+    info = probe(clip.path)
+    keyframes, _ = extract_keyframes(clip.path, info)
+    return onscreen_lines(keyframes, reader, speech_words=words, duration_ms=info.duration_ms)
+
+
+def test_reader_reads_caption(speech_clip: ClipTruth, reader: OcrReader) -> None:
+    info = probe(speech_clip.path)
+    keyframes, _ = extract_keyframes(speech_clip.path, info)
+    shot2 = next(k for k in keyframes if k.t_ms >= speech_clip.segments[1].start_ms)
+    read = reader.read(shot2.image)
+    assert any(normalise(t) == "family first" and s >= 0.8 for t, s in read), read
+
+
+def test_captions_merge_into_one_line_each(speech_clip: ClipTruth, reader: OcrReader) -> None:
+    lines = _lines(speech_clip, reader)
+    assert [normalise(ln.text) for ln in lines] == [normalise(s.onscreen or "") for s in speech_clip.segments]
+    for ln, seg in zip(lines, speech_clip.segments, strict=True):
+        assert ln.kind == "onscreen" and ln.speaker == ""
+        assert abs(ln.start_ms - seg.start_ms) <= 100
+        assert abs(ln.end_ms - seg.end_ms) <= 100
+
+
+def test_subtitles_dropped_captions_kept(
+    subtitled_clip: ClipTruth, reader: OcrReader, speech_transcript: Transcript
+) -> None:
+    without_speech = _lines(subtitled_clip, reader)
+    captions = {normalise(s.onscreen or "") for s in subtitled_clip.segments}
+    extra = [ln for ln in without_speech if normalise(ln.text) not in captions]
+    assert extra, "the burned-in subtitles should be read when no speech is known"
+
+    with_speech = _lines(subtitled_clip, reader, speech_transcript.words)
+    texts = [normalise(ln.text) for ln in with_speech]
+    # "NEVER GIVE UP" is also spoken, yet it is a caption, not a subtitle track: kept
+    assert texts == [normalise(s.onscreen or "") for s in subtitled_clip.segments]
+
+
+def test_similar_and_normalise() -> None:
+    assert normalise("  Never, GIVE up! ") == "never give up"
+    assert similar("my morning routine", "my mornlng routine")
+    assert not similar("family first", "never give up")
