@@ -18,8 +18,8 @@ from .faces import detect_faces
 from .frames import Keyframe
 from .probe import MediaInfo
 
-FACE_SIDE = 256  # long side of the picture the face detector sees (TikTok faces are large)
-_FACE_EVERY_MS = 4000  # within one shot, look again at most this often
+FACE_SIDE = 224  # long side of the picture the face detector sees (TikTok faces are large)
+_FACE_EVERY_MS = 10_000  # within one shot, look again at most this often
 _QUICK_CUTS_MS = 1500  # cuts closer than this are summarised as one "quick cuts" note
 _SOUND_MIN_MS = 3000  # sound without speech shorter than this is not worth a note
 _SOUND_RMS = 0.01  # about -40 dBFS: quieter is silence

@@ -1,11 +1,15 @@
 """On-screen text: RapidOCR on keyframes, merged over time, burned-in subtitles dropped.
 
-Cost decides the design (see DESIGN.md §4). Text *recognition* is the expensive part (~25 ms a
-line on 2 cores) while detection on a picture scaled to a 320 px long side is cheap (~10 ms),
-so: pictures that did not change reuse the previous reading, detection runs on a small copy,
-and each detected line is recognised only if its pixels differ from every line read recently
-(captions stay on screen for seconds). The packaged models are passed by path, so RapidOCR never
-tries to download anything.
+Cost decides the design (DESIGN.md §4). Measured on 2 shared cores with one ONNX thread:
+detection on a whole picture scaled to a 320 px long side ~13 ms, on a small changed region
+~2 ms, recognition ~13 ms per text line. So:
+- a keyframe whose picture did not change keeps the previous reading; one that changed only in
+  a region (a moving object, a new subtitle) is detected again only there;
+- a detected line is recognised only if its pixels differ from the line read at the same place
+  before (captions stay on screen for seconds);
+- once two different texts in one screen band have repeated the speech, that band is known to
+  hold subtitles and its lines are skipped while someone speaks.
+The packaged models are passed by path, so RapidOCR never tries to download anything.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,7 +103,7 @@ def _same_pixels(ref: np.ndarray, cur: np.ndarray) -> bool:
 class OcrReader:
     """Lazily built RapidOCR engine that re-reads a line only when its pixels changed."""
 
-    def __init__(self, *, det_side: int = DET_SIDE, threads: int = 0, cache_size: int = 64) -> None:
+    def __init__(self, *, det_side: int = DET_SIDE, threads: int = 1, cache_size: int = 64) -> None:
         self.det_side = det_side
         self.threads = threads
         self.cache_size = cache_size
@@ -196,8 +200,17 @@ class OcrReader:
         del self._seen[: -self.cache_size]
         return text, score
 
-    def read_regions(self, image: np.ndarray, region: Box | None = None) -> list[TextRegion]:
-        """Text lines (with fractional boxes) inside `region` (default: everywhere), top to bottom."""
+    def read_regions(
+        self,
+        image: np.ndarray,
+        region: Box | None = None,
+        *,
+        skip: Callable[[tuple[float, float, float, float]], bool] | None = None,
+    ) -> list[TextRegion]:
+        """Text lines (with fractional boxes) inside `region` (default: everywhere), top to bottom.
+
+        `skip(box)` may refuse a detected line before the costly recognition (known subtitles).
+        """
         h, w = image.shape[:2]
         grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         regions = []
@@ -205,9 +218,12 @@ class OcrReader:
             bw, bh = box[2] - box[0], box[3] - box[1]
             if bw < 1.25 * bh:
                 continue  # a square blob (dot, icon, emoji): not a caption line, skip the costly read
+            frac = (box[0] / w, box[1] / h, box[2] / w, box[3] / h)
+            if skip is not None and skip(frac):
+                continue
             text, score = self.recognise(image, box, grey)
             if text and _ALNUM.search(text):
-                regions.append(TextRegion(text, score, (box[0] / w, box[1] / h, box[2] / w, box[3] / h)))
+                regions.append(TextRegion(text, score, frac))
         return regions
 
     def read(self, image: np.ndarray) -> list[tuple[str, float]]:
@@ -282,10 +298,6 @@ class _Item:
     def text(self) -> str:
         return max(self.readings.items(), key=lambda kv: kv[1])[0]
 
-    @property
-    def centre_y(self) -> float:
-        return (self.box[1] + self.box[3]) / 2
-
 
 def _track(keyframes: Sequence[Keyframe], per_frame: list[list[_Block]], end_ms: int) -> list[_Item]:
     """Merge the same text seen on consecutive keyframes into one timed item."""
@@ -349,7 +361,7 @@ def _subtitle_items(items: Sequence[_Item], words: Sequence[Word]) -> set[int]:
     speechy = [it for it in items if overlap[id(it)][0] >= 0.6]
     drop: set[int] = set()
     for it in speechy:
-        band = [o for o in items if abs(o.centre_y - it.centre_y) <= 0.06]
+        band = [o for o in items if min(o.box[3], it.box[3]) - max(o.box[1], it.box[1]) > 0]
         band_speechy = [o for o in band if overlap[id(o)][0] >= 0.6]
         in_track = (
             len(band_speechy) >= 2
@@ -361,11 +373,59 @@ def _subtitle_items(items: Sequence[_Item], words: Sequence[Word]) -> set[int]:
     return drop
 
 
+class _SubtitleWatch:
+    """Learns while reading where burned-in subtitles sit (a screen band where two different
+    texts repeated what was being said), so later lines in that band, shown while someone
+    speaks, are skipped before the costly recognition: auto-captioned videos change their
+    subtitle every second or two and would otherwise cost a recognition each."""
+
+    def __init__(self, words: Sequence[Word]) -> None:
+        self.words = words
+        self.hits: list[tuple[float, float, str]] = []  # y0, y1, normalised text
+        self.bands: list[tuple[float, float]] = []
+
+    def _speaking(self, t_ms: int) -> bool:
+        return any(w.start_ms - 700 <= t_ms <= w.end_ms + 700 for w in self.words)
+
+    def skip(self, t_ms: int) -> Callable[[tuple[float, float, float, float]], bool] | None:
+        if not self.bands or not self._speaking(t_ms):
+            return None
+        bands = list(self.bands)
+
+        def in_band(box: tuple[float, float, float, float]) -> bool:
+            height = max(1e-6, box[3] - box[1])
+            return any(min(box[3], b1) - max(box[1], b0) >= 0.5 * height for b0, b1 in bands)
+
+        return in_band
+
+    def learn(self, t_ms: int, blocks: Sequence[_Block]) -> None:
+        if not self.words:
+            return
+        spoken = _speech_tokens(self.words, t_ms - 2000, t_ms + 2000, pad_ms=0)
+        for block in blocks:
+            key = normalise(block.text)
+            tokens = key.split()
+            if len(tokens) < 2 or not spoken or any(k == key for _, _, k in self.hits):
+                continue
+            if sum(_token_in(t, spoken) for t in tokens) / len(tokens) >= 0.8:
+                self.hits.append((block.box[1], block.box[3], key))
+        self.bands = []
+        for y0, y1, key in self.hits:
+            mates = [h for h in self.hits if h[2] != key and min(y1, h[1]) - max(y0, h[0]) > 0]
+            if mates:
+                self.bands.append((min([y0] + [m[0] for m in mates]), max([y1] + [m[1] for m in mates])))
+
+
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _reread_changed(reader: OcrReader, kf: Keyframe, previous: list[TextRegion]) -> list[TextRegion]:
+def _reread_changed(
+    reader: OcrReader,
+    kf: Keyframe,
+    previous: list[TextRegion],
+    skip: Callable[[tuple[float, float, float, float]], bool] | None = None,
+) -> list[TextRegion]:
     """Read only the part of the picture that changed; lines elsewhere keep their reading.
 
     The region grows to cover every earlier line it touches (a half-changed caption is read
@@ -391,10 +451,10 @@ def _reread_changed(reader: OcrReader, kf: Keyframe, previous: list[TextRegion])
                 )
                 grown = True
     if (area[2] - area[0]) * (area[3] - area[1]) >= 0.6:
-        return reader.read_regions(kf.image)
+        return reader.read_regions(kf.image, skip=skip)
     box = (int(area[0] * w), int(area[1] * h), int(np.ceil(area[2] * w)), int(np.ceil(area[3] * h)))
     kept = [r for r in previous if not _overlaps(r.box, area)]
-    return sorted(kept + reader.read_regions(kf.image, box), key=lambda r: (r.box[1], r.box[0]))
+    return sorted(kept + reader.read_regions(kf.image, box, skip=skip), key=lambda r: (r.box[1], r.box[0]))
 
 
 def onscreen_lines(
@@ -415,14 +475,18 @@ def onscreen_lines(
         return []
     per_frame: list[list[_Block]] = []
     regions: list[TextRegion] = []
+    watch = _SubtitleWatch(speech_words)
     for i, kf in enumerate(keyframes):
+        skip = watch.skip(kf.t_ms)
         if i == 0 or (kf.changed and kf.changed_box is None):
-            regions = reader.read_regions(kf.image)
+            regions = reader.read_regions(kf.image, skip=skip)
         elif kf.changed and kf.changed_box is not None:
-            regions = _reread_changed(reader, kf, regions)
+            regions = _reread_changed(reader, kf, regions, skip)
         # else: the picture did not change, the previous reading stands
         good = [r for r in regions if r.score >= min_confidence]
-        per_frame.append([b for b in group_blocks(good) if len(normalise(b.text)) >= 2])
+        blocks = [b for b in group_blocks(good) if len(normalise(b.text)) >= 2]
+        watch.learn(kf.t_ms, blocks)
+        per_frame.append(blocks)
     end_ms = duration_ms if duration_ms is not None else keyframes[-1].t_ms
     items = _track(keyframes, per_frame, end_ms)
     drop = _subtitle_items(items, speech_words)
