@@ -139,12 +139,32 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> DialogRecorder:
 
 
 @pytest.fixture(autouse=True)
-def fresh_settings() -> None:
-    """Each test starts with nothing remembered (no last project, default analysis settings)."""
+def fresh_settings(qapp: Any) -> None:
+    """Each test starts with nothing remembered (no last project, default analysis settings).
+
+    Needs the QApplication first: QSettings made before it exists upset Qt later (a crash in setStyle).
+    """
     from valuedesk.ui import prefs
 
     prefs.settings().clear()
     prefs.settings().sync()
+
+
+@pytest.fixture(autouse=True)
+def collect_after(qapp: Any) -> Any:
+    """Delete finished tests' widgets now, in a known state, not whenever Python's GC next runs.
+
+    Without this, a wrapper collected in the middle of a later Qt call (e.g. setStyle walking all
+    widgets) can crash the run; where that happens depends only on allocation timing.
+    """
+    yield
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

@@ -1,0 +1,116 @@
+"""The library pane: tree with status and top values, search → seek, value/label filters, drops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from valuedesk.project.store import Project
+from valuedesk.ui.library import LibraryPanel, status_word, top_values
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def library(qtbot: Any, project_file: tuple[Path, list[int]]) -> tuple[LibraryPanel, Project, list[int]]:
+    path, ids = project_file
+    project = Project.open(path)
+    panel = LibraryPanel()
+    qtbot.addWidget(panel)
+    panel.set_project(project)
+    yield panel, project, ids
+    project.close()
+
+
+def test_tree_shows_creators_status_length_and_top_values(library: Any) -> None:
+    panel, project, ids = library
+    assert set(panel._creators) == {"kidcars", "bestfriends", "newcomer"}
+    item = panel._items[ids[0]]
+    assert item.text(1) == "done"
+    assert item.text(2) == "00:10.7" or item.text(2).startswith("00:1")
+    assert "Pow. resources" in item.text(3) and "✕ Humility" in item.text(3)
+    assert panel._items[ids[2]].text(1) == "queued"
+    assert "3 videos · 2 analysed" in panel.summary.text()
+
+
+def test_status_updates_in_place(library: Any) -> None:
+    panel, project, ids = library
+    project.set_status(ids[2], "failed", "later.mp4: cannot read the file")
+    panel.refresh_video(ids[2])
+    assert panel._items[ids[2]].text(1) == "failed"
+    assert "cannot read" in panel._items[ids[2]].toolTip(1)
+    project.set_status(ids[2], "queued", "cancelled")
+    panel.refresh_video(ids[2])
+    assert panel._items[ids[2]].text(1) == "cancelled"
+
+
+def test_search_hit_opens_the_video_at_the_line(library: Any, qtbot: Any) -> None:
+    panel, project, ids = library
+    panel.search.setText("kind friends")
+    panel.run_search()
+    assert panel.hit_count() == 2  # the same line in both analysed copies
+    assert "«kind»" in panel.hits.item(0).text()
+    with qtbot.waitSignal(panel.search_hit_activated) as hit:
+        panel.activate_hit(0)
+    video_id, line_idx, start_ms = hit.args
+    assert video_id in ids[:2]
+    assert project.script_lines(video_id)[line_idx].text.startswith("Always be kind")
+    assert start_ms == project.script_lines(video_id)[line_idx].start_ms
+    assert panel.current_video_id() == video_id
+
+
+def test_search_without_match_says_so(library: Any) -> None:
+    panel, *_ = library
+    panel.search.setText("helicopter")
+    panel.run_search()
+    assert panel.hit_count() == 0
+    assert "No script line matches" in panel.hits_label.text()
+
+
+def test_filters_by_value_and_label(library: Any) -> None:
+    panel, project, ids = library
+    panel.set_filter("humility", "contradicted")
+    assert set(panel.visible_video_ids()) == set(ids[:2])
+    assert "2 of 3 videos match" in panel.summary.text()
+    panel.set_filter("hedonism", "dominant")
+    assert panel.visible_video_ids() == []
+    project.add_review(ids[0], "label", value_id="hedonism", before=0, after=2)  # a reviewer's label counts
+    panel.set_filter("hedonism", "dominant")
+    assert panel.visible_video_ids() == [ids[0]]
+    panel.set_filter(None)
+    assert set(panel.visible_video_ids()) == set(ids)
+
+
+def test_dropping_files_asks_for_import(library: Any, qtbot: Any, tmp_path: Path) -> None:
+    panel, *_ = library
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "a.mp4")), QUrl.fromLocalFile(str(tmp_path))])
+    event = QDropEvent(QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(panel.import_requested) as sig:
+        panel.dropEvent(event)
+    assert sig.args == [[str(tmp_path / "a.mp4"), str(tmp_path)]]
+
+
+def test_selection_signals(library: Any, qtbot: Any) -> None:
+    panel, project, ids = library
+    with qtbot.waitSignal(panel.video_selected) as sig:
+        panel.select_video(ids[0])
+    assert sig.args == [ids[0]]
+    with qtbot.waitSignal(panel.creator_selected) as sig:
+        panel.select_creator("bestfriends")
+    assert sig.args == ["bestfriends"]
+
+
+def test_helpers() -> None:
+    assert status_word({"status": "queued", "error": "interrupted"}) == "interrupted"
+    assert status_word({"status": "analyzing", "error": ""}) == "analyzing"
+
+
+def test_top_values_of_unanalysed_video_is_empty(library: Any) -> None:
+    _panel, project, ids = library
+    assert top_values(project, ids[2]) == ("", "")

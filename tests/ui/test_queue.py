@@ -1,0 +1,128 @@
+"""The analysis queue with the real pipeline in its child process: import → done, cancel, failure, settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+
+from valuedesk.pipeline import AnalysisSettings
+from valuedesk.ui import prefs
+from valuedesk.ui.settings_dialog import SettingsDialog, value_model_folder
+
+pytestmark = pytest.mark.gui
+ANALYSIS_TIMEOUT_MS = 240_000  # a generous ceiling for 2 busy shared cores, not a performance target
+
+
+def test_settings() -> AnalysisSettings:
+    """The shipped trained model when it is there, else the zero-shot baseline (same pipeline)."""
+    folder = value_model_folder(AnalysisSettings())
+    classifier = "trained" if folder is not None and (folder / "config.json").exists() else "baseline"
+    return AnalysisSettings(classifier=classifier, ocr=True, threads=2)
+
+
+test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
+def entry_for(window: Any, path: Path) -> Any:
+    for entry in window.queue.entries.values():
+        if Path(entry.path).name == path.name:
+            return entry
+    return None
+
+
+@pytest.fixture
+def fresh_project(window: Any, tmp_path: Path) -> Any:
+    window.analysis_settings = test_settings()
+    assert window.open_project(str(tmp_path / "new.vdproj"), create=True)
+    return window
+
+
+def test_import_analyze_shows_results(fresh_project: Any, pipeline_clip: Path, qtbot: Any, dialogs: Any) -> None:
+    window = fresh_project
+    seen_stages: set[str] = set()
+    window.queue.entry_changed.connect(
+        lambda k: seen_stages.add(window.queue.entries[k].stage) if k in window.queue.entries else None)
+    window.import_paths([str(pipeline_clip)])
+    qtbot.waitUntil(lambda: (e := entry_for(window, pipeline_clip)) is not None and e.status in
+                    ("done", "failed"), timeout=ANALYSIS_TIMEOUT_MS)
+    entry = entry_for(window, pipeline_clip)
+    assert entry.status == "done", entry.message + dialogs.texts()
+    assert {"probe", "transcribe", "classify"} <= seen_stages  # per-stage progress reached the table
+    qtbot.waitUntil(lambda: window.current_video == entry.video_id, timeout=5000)  # results appear by themselves
+    item = window.library._items[entry.video_id]
+    assert item.text(1) == "done" and item.text(2)
+    scores = window.project.value_scores(entry.video_id)
+    assert len(scores) == 19
+    assert window.value_panel.table.item(0, 2).text() != "–"  # the radar/table are filled
+    assert window.timeline.lines()  # the transcript arrived
+    assert any(ln.kind == "speech" and ln.text for ln in window.timeline.lines())
+    # Importing the same unchanged file again is skipped, not re-analysed.
+    window.queue.clear_finished()
+    window.import_paths([str(pipeline_clip)])
+    qtbot.waitUntil(lambda: (e := entry_for(window, pipeline_clip)) is not None and e.status == "skipped",
+                    timeout=30000)
+
+
+def test_cancel_kills_the_child_and_the_app_lives(fresh_project: Any, ui_clip: Any, qtbot: Any) -> None:
+    window = fresh_project
+    window.import_paths([str(ui_clip.path)])
+    qtbot.waitUntil(lambda: (e := entry_for(window, ui_clip.path)) is not None and e.status == "analyzing"
+                    and window.queue.worker.child_pid() is not None, timeout=60000)
+    pid = window.queue.worker.child_pid()
+    assert psutil.pid_exists(pid)
+    window.queue_panel.table.selectRow(0)
+    window.queue_panel.cancel_button.click()
+    qtbot.waitUntil(lambda: entry_for(window, ui_clip.path).status == "cancelled", timeout=10000)
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    vid = entry_for(window, ui_clip.path).video_id
+    qtbot.waitUntil(lambda: (it := window.library._items.get(vid)) is not None and it.text(1) == "cancelled",
+                    timeout=3000)
+    assert window.queue_panel.retry_button.isEnabled()
+    window.library.select_video(vid)  # the window still works
+    assert window.current_video == vid
+
+
+def test_broken_file_fails_with_details(fresh_project: Any, tmp_path: Path, qtbot: Any, dialogs: Any) -> None:
+    window = fresh_project
+    bad = tmp_path / "holiday.mp4"
+    bad.write_bytes(b"not a video, just text pretending" * 100)
+    window.import_paths([str(bad), str(tmp_path / "missing.mp4")])
+    qtbot.waitUntil(lambda: (e := entry_for(window, bad)) is not None and e.status == "failed", timeout=60000)
+    assert entry_for(window, tmp_path / "missing.mp4").status == "failed"
+    entry = entry_for(window, bad)
+    assert "holiday.mp4" in entry.message
+    row = window.queue_panel._rows[entry.key]
+    window.queue_panel.table.selectRow(row)
+    assert window.queue_panel.retry_button.isEnabled()
+    window.queue_panel.show_details()
+    assert "holiday.mp4: failed" in dialogs.texts()
+    qtbot.waitUntil(lambda: entry.video_id in window.library._items, timeout=3000)  # debounced refresh
+    assert window.library._items[entry.video_id].text(1) == "failed"
+
+
+def test_settings_dialog_persists_and_reaches_the_queue(fresh_project: Any, qtbot: Any, tmp_path: Path) -> None:
+    window = fresh_project
+    dialog = SettingsDialog(window.analysis_settings, window)
+    qtbot.addWidget(dialog)
+    dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
+    dialog.threads.setValue(1)
+    dialog.ocr.setChecked(False)
+    dialog.keyframes.setValue(4.0)
+    dialog.accept()
+    chosen = dialog.result_settings()
+    assert (chosen.device, chosen.threads, chosen.ocr, chosen.keyframe_interval_s) == ("cpu", 1, False, 4.0)
+    assert prefs.load_analysis_settings() == chosen
+    window.queue.set_settings(chosen)
+    qtbot.waitUntil(lambda: window.queue.worker.settings == chosen, timeout=3000)
+
+
+def test_settings_dialog_refuses_a_missing_model_folder(qtbot: Any, tmp_path: Path, dialogs: Any) -> None:
+    dialog = SettingsDialog(AnalysisSettings())
+    qtbot.addWidget(dialog)
+    dialog.asr_dir.setText(str(tmp_path / "nowhere"))
+    dialog.accept()
+    assert "does not exist" in dialogs.texts()
+    assert prefs.load_analysis_settings() == AnalysisSettings()
