@@ -10,10 +10,14 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from valuedesk.clipgen import ClipSegment, ClipTruth, espeak_available, make_clip
+
+if TYPE_CHECKING:
+    from valuedesk.transcribe import Transcriber, Transcript
 
 PORTRAIT = Path(__file__).parent / "media" / "data" / "portrait.jpg"
 
@@ -135,7 +139,7 @@ def bad_media_dir(media_dir: Path, speech_clip: ClipTruth) -> BadMedia:
 
 
 @pytest.fixture(scope="session")
-def transcriber():  # type: ignore[no-untyped-def]
+def transcriber() -> Transcriber:
     """One packaged tiny.en model for the whole session (loading costs about a second)."""
     from valuedesk.transcribe import Transcriber
 
@@ -143,5 +147,6 @@ def transcriber():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def speech_transcript(transcriber, speech_clip: ClipTruth):  # type: ignore[no-untyped-def]
+def speech_transcript(transcriber: Transcriber, speech_clip: ClipTruth) -> Transcript:
+    """The speech clip transcribed once (the subtitled clip has the same speech and timing)."""
     return transcriber.transcribe(speech_clip.path)

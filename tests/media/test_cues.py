@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from valuedesk.clipgen import ClipTruth
 from valuedesk.media import extract_keyframes, load_audio, probe, scene_notes
 from valuedesk.media.cues import count_faces
-from valuedesk.transcribe import Transcript
+from valuedesk.script import ScriptLine
+from valuedesk.transcribe import Transcriber, Transcript
 
 
-def _notes(clip: ClipTruth, speech_lines=(), with_audio: bool = True):  # type: ignore[no-untyped-def]
+def _notes(
+    clip: ClipTruth, speech_lines: Sequence[ScriptLine] = (), with_audio: bool = True
+) -> list[ScriptLine]:
     info = probe(clip.path)
     keyframes, cuts = extract_keyframes(clip.path, info)
     audio = load_audio(clip.path) if with_audio else None
@@ -33,7 +38,7 @@ def test_speech_clip_notes(speech_clip: ClipTruth, speech_transcript: Transcript
     assert not [n for n in notes if n.kind == "sound"]
 
 
-def test_music_without_speech(music_clip: ClipTruth, transcriber) -> None:  # type: ignore[no-untyped-def]
+def test_music_without_speech(music_clip: ClipTruth, transcriber: Transcriber) -> None:
     audio = load_audio(music_clip.path)
     speech = transcriber.transcribe(audio).lines
     notes = _notes(music_clip, speech)

@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.mediafixtures import BadMedia
 from valuedesk.clipgen import ClipTruth
-from valuedesk.media import MediaError, extract_keyframes, load_audio, probe, sha256_file
+from valuedesk.media import MediaError, MediaInfo, extract_keyframes, load_audio, probe, sha256_file
+from valuedesk.transcribe import Transcriber
 
 CASES = ["empty", "truncated", "truncated_tail", "text", "missing"]
 
 
-def _stages(good_info) -> dict[str, Callable[[Path], object]]:  # type: ignore[no-untyped-def]
+def _stages(good_info: MediaInfo) -> dict[str, Callable[[Path], object]]:
     return {
         "probe": probe,
         "load_audio": load_audio,
@@ -24,7 +26,7 @@ def _stages(good_info) -> dict[str, Callable[[Path], object]]:  # type: ignore[n
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_every_stage_raises_media_error(case: str, bad_media_dir, speech_clip: ClipTruth) -> None:  # type: ignore[no-untyped-def]
+def test_every_stage_raises_media_error(case: str, bad_media_dir: BadMedia, speech_clip: ClipTruth) -> None:
     path: Path = getattr(bad_media_dir, case)
     for stage, run in _stages(probe(speech_clip.path)).items():
         with pytest.raises(MediaError) as err:
@@ -35,7 +37,7 @@ def test_every_stage_raises_media_error(case: str, bad_media_dir, speech_clip: C
         assert err.value.cause and err.value.cause in message
 
 
-def test_messages_say_what_is_wrong(bad_media_dir) -> None:  # type: ignore[no-untyped-def]
+def test_messages_say_what_is_wrong(bad_media_dir: BadMedia) -> None:
     def cause(p: Path) -> str:
         with pytest.raises(MediaError) as err:
             probe(p)
@@ -57,7 +59,7 @@ def test_no_streams(tmp_path: Path, speech_clip: ClipTruth) -> None:
     assert str(err.value).startswith("stub.mp4: not a video or audio file")
 
 
-def test_transcriber_refuses_bad_files(transcriber, bad_media_dir) -> None:  # type: ignore[no-untyped-def]
+def test_transcriber_refuses_bad_files(transcriber: Transcriber, bad_media_dir: BadMedia) -> None:
     with pytest.raises(MediaError, match="truncated.mp4"):
         transcriber.transcribe(bad_media_dir.truncated)
 

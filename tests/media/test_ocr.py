@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from valuedesk.clipgen import ClipTruth
 from valuedesk.media import OcrReader, extract_keyframes, onscreen_lines, probe
 from valuedesk.media.ocr import normalise, similar
+from valuedesk.script import ScriptLine, Word
 from valuedesk.transcribe import Transcript
 
 
@@ -15,7 +18,7 @@ def reader() -> OcrReader:
     return OcrReader()
 
 
-def _lines(clip: ClipTruth, reader: OcrReader, words=()):  # type: ignore[no-untyped-def]
+def _lines(clip: ClipTruth, reader: OcrReader, words: Sequence[Word] = ()) -> list[ScriptLine]:
     info = probe(clip.path)
     keyframes, _ = extract_keyframes(clip.path, info)
     return onscreen_lines(keyframes, reader, speech_words=words, duration_ms=info.duration_ms)

@@ -6,6 +6,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from tests.mediafixtures import BadMedia
 from valuedesk.clipgen import ClipSegment, ClipTruth, make_clip
 from valuedesk.media import MediaInfo, probe, sha256_file
 from valuedesk.media.frames import extract_keyframes
@@ -53,7 +54,7 @@ def test_rotation_from_display_matrix(tmp_path: Path) -> None:
     assert keyframes[0].image.shape[:2] == (320, 192)  # shown upright: turned like a player would
 
 
-def test_non_utf8_file_name(bad_media_dir) -> None:  # type: ignore[no-untyped-def]
+def test_non_utf8_file_name(bad_media_dir: BadMedia) -> None:
     name = bad_media_dir.odd_name
     assert os.path.exists(name)
     by_bytes = probe(name)
