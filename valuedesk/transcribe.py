@@ -132,14 +132,25 @@ class Transcriber:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 from faster_whisper import WhisperModel
 
-                self._model = WhisperModel(
-                    str(self.model_dir),
-                    device=self.device,
-                    compute_type=self.compute_type,
-                    cpu_threads=self.settings.cpu_threads,
-                    local_files_only=True,
-                )
+                try:
+                    self._model = self._load(WhisperModel)
+                except (RuntimeError, ValueError):
+                    if self.settings.device != "auto" or self.device == "cpu":
+                        raise
+                    # "auto" chose CUDA but its libraries are missing or broken: use the CPU
+                    self.device = "cpu"
+                    self.compute_type = resolve_compute_type(self.settings.compute_type, "cpu")
+                    self._model = self._load(WhisperModel)
             return self._model
+
+    def _load(self, whisper_model: type[WhisperModel]) -> WhisperModel:
+        return whisper_model(
+            str(self.model_dir),
+            device=self.device,
+            compute_type=self.compute_type,
+            cpu_threads=self.settings.cpu_threads,
+            local_files_only=True,
+        )
 
     def transcribe(
         self,

@@ -101,7 +101,10 @@ def _same_pixels(ref: np.ndarray, cur: np.ndarray) -> bool:
 
 
 class OcrReader:
-    """Lazily built RapidOCR engine that re-reads a line only when its pixels changed."""
+    """Lazily built RapidOCR engine that re-reads a line only when its pixels changed.
+
+    Keeps a small memory of recent lines, so use one reader per worker thread.
+    """
 
     def __init__(self, *, det_side: int = DET_SIDE, threads: int = 1, cache_size: int = 64) -> None:
         self.det_side = det_side
