@@ -122,7 +122,7 @@ class LibraryPanel(QWidget):
         head = self.tree.header()
         head.setStretchLastSection(True)
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.tree.setColumnWidth(0, 200)
+        self.tree.setColumnWidth(0, 170)
         for col in (1, 2):
             head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.currentItemChanged.connect(self._current_changed)

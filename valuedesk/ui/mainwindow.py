@@ -254,6 +254,9 @@ class MainWindow(QMainWindow):
         self.library.set_project(project)
         self.stack.setCurrentWidget(self.main_split)
         self.library_dock.show()
+        self.queue_dock.setVisible(bool(prefs.settings().value("view/queue_visible", True, type=bool)))
+        if self.value_panel.review is not None:
+            self.value_panel.review.setEnabled(not readonly)
         self._set_project_actions(True)
         name = Path(path).name + (" (read-only)" if readonly else "")
         self.setWindowTitle(f"{name} — ValueDesk")
@@ -285,6 +288,8 @@ class MainWindow(QMainWindow):
     def _show_welcome(self) -> None:
         self.welcome.set_recent(prefs.recent_projects())
         self.stack.setCurrentWidget(self.welcome)
+        self.library_dock.hide()
+        self.queue_dock.hide()
         self.setWindowTitle("ValueDesk")
         self._set_project_actions(False)
         self.status_text.setText("No project open")
@@ -531,7 +536,7 @@ class MainWindow(QMainWindow):
         if s.value("window/center") is None:
             self.center.setSizes([520, 320])
             self.main_split.setSizes([760, 560])
-            self.resizeDocks([self.library_dock], [330], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.library_dock], [400], Qt.Orientation.Horizontal)
             self.resizeDocks([self.queue_dock], [150], Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:
@@ -540,6 +545,8 @@ class MainWindow(QMainWindow):
         s.setValue("window/state", self.saveState())
         s.setValue("window/center", self.center.saveState())
         s.setValue("window/main", self.main_split.saveState())
+        if self.project is not None:
+            s.setValue("view/queue_visible", self.queue_dock.isVisible())
 
     def _about(self) -> None:
         from valuedesk import __version__

@@ -118,11 +118,11 @@ class PlayerWidget(QWidget):
         self.volume_slider.setToolTip("Volume")
         self.volume_slider.valueChanged.connect(self.set_volume)
         self.fullscreen_button = QToolButton(self)
-        self.fullscreen_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_TitleBarMaxButton))
+        self.fullscreen_button.setText("⤢")  # the title-bar icons vanish on dark palettes
         self.fullscreen_button.setToolTip("Full screen (F, Esc to leave)")
         self.fullscreen_button.clicked.connect(self.toggle_fullscreen)
-        volume_icon = QLabel(self)
-        volume_icon.setPixmap(style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume).pixmap(16, 16))
+        volume_icon = QLabel("Vol.", self)
+        volume_icon.setToolTip("Volume")
 
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
