@@ -2,7 +2,7 @@
 
 OpenCV 5 (our pinned opencv-python-headless) dropped CascadeClassifier and its cascade files, and
 the alternatives need model downloads (YuNet) or pin numpy<2 (mediapipe). The frontal-face
-cascade ships with us in compact form (_haar_frontalface.py), and this module evaluates it the
+cascade ships with us in compact form (data/haar_frontalface.npz, licence beside it), and this module evaluates it the
 way OpenCV did: image pyramid, integral images, variance-normalised stump stages with early
 rejection, neighbour grouping. Where cv2.CascadeClassifier exists (OpenCV 4) it is used instead.
 A 224 px picture takes ~10 ms (~40 ms when a big face passes many stages).
@@ -10,11 +10,10 @@ A 224 px picture takes ~10 ms (~40 ms when a big face passes many stages).
 
 from __future__ import annotations
 
-import base64
 import io
-import zlib
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
 import cv2
 import numpy as np
@@ -36,9 +35,8 @@ class _Cascade:
 
 @cache
 def _cascade() -> _Cascade:
-    from ._haar_frontalface import DATA
-
-    arrays = np.load(io.BytesIO(zlib.decompress(base64.b64decode("".join(DATA)))))
+    data = resources.files("valuedesk.media").joinpath("data/haar_frontalface.npz").read_bytes()
+    arrays = np.load(io.BytesIO(data))
     sizes = arrays["stage_size"].astype(int)
     ends = np.cumsum(sizes)
     feature = arrays["feature"]
