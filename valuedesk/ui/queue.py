@@ -9,6 +9,7 @@ files, settings and shutdown requests are handled in order.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections import deque
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 from valuedesk.pipeline import AnalysisSettings, Analyzer, Job, ProgressEvent, collect_media
 from valuedesk.project.store import Project, ProjectError
 
+CHILD_NICENESS = 10
 FINAL = ("done", "failed", "skipped", "cancelled")
 STAGE_WORDS = {"probe": "reading file", "transcribe": "transcribing", "frames": "keyframes", "ocr": "on-screen text",
                "cues": "scene cues", "classify": "scoring values", "save": "saving"}
@@ -73,6 +75,7 @@ class QueueWorker(QObject):
         self._lock = threading.Lock()
         self._cancelled: set[str] = set()
         self._stopping = False
+        self._niced_pid: int | None = None
 
     # thread-safe, called from the GUI thread
     def cancel(self, key: str) -> None:
@@ -89,8 +92,19 @@ class QueueWorker(QObject):
         return getattr(engine, "pid", None)
 
     def _should_stop(self, key: str) -> bool:
+        self._lower_child_priority()
         with self._lock:
             return self._stopping or key in self._cancelled
+
+    def _lower_child_priority(self) -> None:
+        """The models run at a lower CPU priority than the window, so playback and clicks stay smooth
+        on a busy machine (it costs nothing when cores are free)."""
+        pid = self.child_pid()
+        if pid is None or pid == self._niced_pid or not hasattr(os, "setpriority"):
+            return
+        self._niced_pid = pid
+        with contextlib.suppress(OSError):  # not permitted or already gone: it runs at normal priority
+            os.setpriority(os.PRIO_PROCESS, pid, max(os.getpriority(os.PRIO_PROCESS, pid), CHILD_NICENESS))
 
     # worker-thread slots
     def _ensure(self) -> Analyzer:
