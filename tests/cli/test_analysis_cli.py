@@ -61,7 +61,7 @@ def test_analyze_json_then_show(tmp_path: Path, garden_clip: Path, capsys: pytes
     vid = out[0]["video_id"]
     assert main(["show", str(vid), "--project", str(project), "--script"]) == 0
     shown = capsys.readouterr().out
-    assert "garden.mp4" in shown and "KindKidsClub" in shown and "tomatoes" in shown.lower()
+    assert "garden.mp4" in shown and "KindKidsClub" in shown and "grandfather" in shown.lower()
     assert main(["show", "--creator", "KindKidsClub", "--project", str(project), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert len(data[0]["values"]) == 19 and data[0]["script"]

@@ -73,9 +73,13 @@ def _open(path: str, *, readonly: bool = False) -> Project:
 class _Progress:
     """One line per stage change on stderr; quiet enough for logs, clear for people."""
 
-    def __init__(self, stream: Any = sys.stderr) -> None:
-        self.stream = stream
+    def __init__(self, stream: Any = None) -> None:
+        self._stream = stream
         self.last: tuple[str, str] | None = None
+
+    @property
+    def stream(self) -> Any:
+        return self._stream or sys.stderr
 
     def __call__(self, ev: ProgressEvent) -> None:
         key = (ev.path, ev.stage)

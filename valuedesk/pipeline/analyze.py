@@ -89,11 +89,11 @@ class AnalysisEngine:
         started = datetime.now(UTC).isoformat(timespec="seconds")
         timings: dict[str, float] = {}
 
-        def step(stage: str, message: str = "") -> None:
+        def step(stage: str, message: str = "", within: float = 0.0) -> None:
             if should_stop is not None and should_stop():
                 raise AnalysisCancelled(f"{path.name}: analysis cancelled")
             if progress is not None:
-                progress(stage, overall_fraction(stage), message)
+                progress(stage, overall_fraction(stage, within), message)
 
         def timed(stage: str, fn: Callable[[], Any]) -> Any:
             t0 = time.perf_counter()
@@ -104,11 +104,15 @@ class AnalysisEngine:
         step("probe", "reading the file")
         info = timed("probe", lambda: probe(path))
         step("transcribe", "transcribing speech")
+        audio = None
+        transcript = None
         if info.has_audio:
             audio = timed("audio", lambda: load_audio(path))
-            transcript = timed("transcribe", lambda: self.transcriber.transcribe(audio))
-        else:
-            transcript = None
+
+            def asr_progress(done: float) -> None:
+                step("transcribe", f"transcribing speech {done:.0%}", within=done)
+
+            transcript = timed("transcribe", lambda: self.transcriber.transcribe(audio, progress=asr_progress))
         speech = list(transcript.lines) if transcript else []
         words = list(transcript.words) if transcript else []
         step("frames", "finding shots and keyframes")
@@ -117,9 +121,10 @@ class AnalysisEngine:
         onscreen: list[ScriptLine] = []
         if self.settings.ocr and keyframes:
             step("ocr", "reading on-screen text")
-            onscreen = timed("ocr", lambda: onscreen_lines(keyframes, self.ocr, speech_words=words))
+            onscreen = timed("ocr", lambda: onscreen_lines(
+                keyframes, self.ocr, speech_words=words, duration_ms=info.duration_ms))
         step("cues", "describing scenes")
-        scenes = timed("cues", lambda: scene_notes(info, keyframes, cuts, speech))
+        scenes = timed("cues", lambda: scene_notes(info, keyframes, cuts, speech, audio=audio))
         lines = speech + onscreen + scenes + post_lines(post, info.duration_ms)
         script = Script(lines, duration_ms=info.duration_ms, has_sound=info.has_audio,
                         language=transcript.language if transcript else "")

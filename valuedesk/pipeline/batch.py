@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from valuedesk.media.errors import MediaError
 from valuedesk.pipeline.analyze import AnalysisCancelled, AnalysisEngine, AnalysisOutput
 from valuedesk.pipeline.events import ProgressEvent
 from valuedesk.pipeline.settings import AnalysisSettings
@@ -110,6 +111,10 @@ class Analyzer:
                 job.error = f"{display_name(path)}: cannot read the file ({exc.strerror or exc})"
                 jobs.append(job)
                 continue
+            except MediaError as exc:
+                job.error = _failure_message(path, exc)
+                jobs.append(job)
+                continue
             known = self.project.find_video_by_sha(sha)
             if known and known["status"] == "done" and not force:
                 job.video_id = int(known["id"])
@@ -158,7 +163,10 @@ class Analyzer:
     def analyze_paths(self, paths: Iterable[str | os.PathLike[str]], *, force: bool = False,
                       should_stop: Callable[[], bool] | None = None) -> list[JobResult]:
         files, errors = collect_media(paths)
-        results = [JobResult(Path(e.split(": ", 1)[0]), None, "failed", e) for e in errors]
+        results = []
+        for error in errors:
+            job = Job(Path(error.split(": ", 1)[0]), error=error)
+            results.append(self.run(job))
         for job in self.enqueue(files, force=force):
             results.append(self.run(job, should_stop))
         return results
@@ -170,8 +178,6 @@ class Analyzer:
 
 
 def _failure_message(path: Path, exc: Exception) -> str:
-    from valuedesk.media.errors import MediaError
-
     if isinstance(exc, (MediaError, AnalysisFailed)):
         text = str(exc)
         return text if display_name(path) in text or path.name in text else f"{display_name(path)}: {text}"

@@ -164,6 +164,7 @@ class Project:
         """
         raw = os.fsencode(path)
         shown = raw.decode("utf-8", "replace")
+        title, description, creator = _text(title), _text(description), _text(creator)
         creator_id = self.creator_id(creator)
         row = {
             "creator_id": creator_id, "path": shown, "path_raw": raw, "file_name": Path(shown).name,
@@ -429,6 +430,11 @@ class Project:
             if (reviewed if reviewed is not None else model) == label:
                 out.append(int(v["id"]))
         return out
+
+
+def _text(value: str) -> str:
+    """Text safe for SQLite: undecodable file-name bytes (surrogate escapes) become U+FFFD."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def video_fs_path(row: dict[str, Any]) -> str:

@@ -1,0 +1,155 @@
+"""`valuedesk train` and `valuedesk evaluate`: build and measure value classifiers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from valuedesk.cli import CliError, add_project_option
+from valuedesk.values import BY_ID
+
+DEFAULT_OUT = "valuedesk-model"
+
+
+def register(subparsers: Any) -> None:
+    tr = subparsers.add_parser(
+        "train", help="train the value classifier (ValueEval-layout data)",
+        description="Fine-tune the packaged MiniLM on Touché23 training (+ Webis-22 extras) and calibrate "
+                    "thresholds on validation. Example: valuedesk train --data resources/datasets/touche23-valueeval")
+    tr.add_argument("--data", metavar="DIR", help="folder with arguments-/labels-/level1-labels-{training,validation}.tsv")
+    tr.add_argument("--webis", metavar="DIR", default=None,
+                    help="Webis-ArgValues-22 folder (default: a sibling 'webis-argvalues-22' of --data if present)")
+    tr.add_argument("--no-webis", action="store_true", help="train on Touché23 only")
+    tr.add_argument("--out", metavar="DIR", default=DEFAULT_OUT, help=f"output model folder (default: ./{DEFAULT_OUT})")
+    tr.add_argument("--epochs", type=int, default=4, metavar="N")
+    tr.add_argument("--seed", type=int, default=13, metavar="S")
+    add_project_option(tr)
+    tr.set_defaults(func=cmd_train, project=None)
+
+    ev = subparsers.add_parser(
+        "evaluate", help="measure a classifier on ValueEval TSV data or reviewed videos",
+        description="Per-value precision/recall/F1 with macro_f1 (mean of per-value F1) and valueeval_f1 "
+                    "(harmonic mean of macro-P and macro-R). With --project: endorsed and contradicted "
+                    "P/R/F1 on human-reviewed videos.")
+    ev.add_argument("--data", metavar="DIR", help="folder with arguments-<split>.tsv and labels-<split>.tsv")
+    ev.add_argument("--split", default="validation")
+    ev.add_argument("--model", default="trained", help="trained | baseline | PATH to a model folder")
+    ev.add_argument("--input", choices=("argument", "script"), default="argument",
+                    help="argument: conclusion+stance+premise (ValueEval form); script: premise as a speech line")
+    ev.add_argument("--contradiction-threshold", type=float, default=None, metavar="T",
+                    help="label −1 when the contradiction cue ≥ T (unvalidated; off by default)")
+    ev.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_project_option(ev)
+    ev.set_defaults(func=cmd_evaluate)
+
+
+def _webis_dir(args: argparse.Namespace, data: Path) -> Path | None:
+    if args.no_webis:
+        return None
+    if args.webis:
+        p = Path(args.webis)
+        if not (p / "arguments.tsv").is_file():
+            raise CliError(f"{p} has no arguments.tsv (Webis-ArgValues-22 layout expected)")
+        return p
+    sibling = data.parent / "webis-argvalues-22"
+    return sibling if (sibling / "arguments.tsv").is_file() else None
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    if args.project:
+        raise CliError("train --project (retraining from human reviews) is not implemented yet; "
+                       "use --data with a ValueEval-layout folder")
+    if not args.data:
+        raise CliError("train needs --data DIR (e.g. resources/datasets/touche23-valueeval)")
+    from valuedesk.classify.data import DataError
+    from valuedesk.classify.evaluate import evaluate_tsv
+    from valuedesk.classify.metrics import format_report
+    from valuedesk.classify.model import TrainedClassifier
+    from valuedesk.classify.train import TrainConfig, train
+
+    data = Path(args.data)
+    if not data.is_dir():
+        raise CliError(f"no such data folder: {data}")
+    if args.epochs < 1:
+        raise CliError("--epochs must be at least 1")
+    try:
+        res = train(data, args.out, webis_dir=_webis_dir(args, data),
+                    config=TrainConfig(epochs=args.epochs, seed=args.seed), log=lambda s: print(s, flush=True))
+        print(f"model written to {res.out_dir} in {res.seconds:.0f} s")
+        clf = TrainedClassifier(res.out_dir)
+        for shape in ("argument", "script"):
+            rep = evaluate_tsv(clf, data, "validation", shape=shape)
+            print(format_report(rep, f"validation, input={shape}, model={res.out_dir}", _names()))
+    except DataError as exc:
+        raise CliError(str(exc)) from None
+    return 0
+
+
+def _names() -> dict[str, str]:
+    return {k: v.name for k, v in BY_ID.items()}
+
+
+def _load(model: str, contradiction_threshold: float | None) -> Any:
+    from valuedesk.classify import load_classifier
+    from valuedesk.classify.encoder import ModelLoadError
+    from valuedesk.classify.model import VideoRules
+
+    if model not in ("trained", "baseline") and not Path(model).is_dir():
+        raise CliError(f"--model must be trained, baseline or a model folder; {model!r} is none of these")
+    try:
+        return load_classifier(model, rules=VideoRules(contradiction_threshold=contradiction_threshold))
+    except ModelLoadError as exc:
+        raise CliError(str(exc)) from None
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from valuedesk.classify.data import DataError
+    from valuedesk.classify.evaluate import evaluate_reviewed, evaluate_tsv
+    from valuedesk.classify.metrics import format_report
+
+    if args.data:
+        data = Path(args.data)
+        if not (data / f"arguments-{args.split}.tsv").is_file():
+            raise CliError(f"{data} has no arguments-{args.split}.tsv")
+        clf = _load(args.model, args.contradiction_threshold)
+        try:
+            rep = evaluate_tsv(clf, data, args.split, shape=args.input)
+        except DataError as exc:
+            raise CliError(str(exc)) from None
+        if args.json:
+            out = {"model_id": clf.model_id, "data": str(data), "split": args.split, "input": args.input} | rep.as_dict()
+            json.dump(out, sys.stdout, indent=2)
+            print()
+        else:
+            print(format_report(rep, f"{clf.model_id} on {data.name}/{args.split} (input={args.input})", _names()))
+        return 0
+    return _evaluate_project(args, evaluate_reviewed, format_report)
+
+
+def _evaluate_project(args: argparse.Namespace, evaluate_reviewed: Any, format_report: Any) -> int:
+    path = Path(args.project)
+    if not path.is_file():
+        raise CliError(f"no project file {path} (give --data DIR for ValueEval data or --project FILE)")
+    try:
+        from valuedesk.project.store import Project
+    except ImportError as exc:
+        raise CliError(f"the project store is not available: {exc}") from None
+    with Project.open(path, readonly=True) as p:
+        examples = p.reviewed_examples()
+    if not examples:
+        raise CliError(f"{path} has no human-reviewed videos yet")
+    clf = _load(args.model, args.contradiction_threshold)
+    rep = evaluate_reviewed(clf, examples)
+    if args.json:
+        json.dump({"model_id": clf.model_id, "project": str(path)} | rep.as_dict(), sys.stdout, indent=2)
+        print()
+        return 0
+    names = _names()
+    print(f"{clf.model_id} on {rep.videos} reviewed videos ({rep.reviewed_cells} reviewed value labels)")
+    for title, r in (("endorsed (1 or 2)", rep.endorsed), ("contradicted (−1)", rep.contradicted)):
+        print(format_report(r, f"\n{title}", names))
+        print(f"weighted_f1  {r.weighted_f1:.4f}   (support-weighted; values < 5 % frequency left out of averages)")
+    return 0
