@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -104,20 +105,22 @@ class AnalysisEngine:
         step("probe", "reading the file")
         info = timed("probe", lambda: probe(path))
         step("transcribe", "transcribing speech")
-        audio = None
-        transcript = None
-        if info.has_audio:
-            audio = timed("audio", lambda: load_audio(path))
+        audio = timed("audio", lambda: load_audio(path)) if info.has_audio else None
 
-            def asr_progress(done: float) -> None:
-                step("transcribe", f"transcribing speech {done:.0%}", within=done)
+        def asr_progress(done: float) -> None:
+            step("transcribe", f"transcribing speech {done:.0%}", within=done)
 
-            transcript = timed("transcribe", lambda: self.transcriber.transcribe(audio, progress=asr_progress))
+        # Whisper keeps about one core busy: decode keyframes and load the value model beside it.
+        with ThreadPoolExecutor(1, thread_name_prefix="asr") as pool:
+            asr = pool.submit(timed, "transcribe", lambda: self.transcriber.transcribe(audio, progress=asr_progress)) \
+                if audio is not None else None
+            keyframes, cuts = timed(
+                "frames", lambda: extract_keyframes(path, info, interval_s=self.settings.keyframe_interval_s))
+            timed("classifier_load", lambda: self.classifier)
+            transcript = asr.result() if asr is not None else None
         speech = list(transcript.lines) if transcript else []
         words = list(transcript.words) if transcript else []
         step("frames", "finding shots and keyframes")
-        keyframes, cuts = timed(
-            "frames", lambda: extract_keyframes(path, info, interval_s=self.settings.keyframe_interval_s))
         onscreen: list[ScriptLine] = []
         if self.settings.ocr and keyframes:
             step("ocr", "reading on-screen text")
