@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from valuedesk.project.store import Project
 from valuedesk.ui import prefs
@@ -52,6 +52,73 @@ def test_run_gui_reopens_the_last_project(qtbot: Any, project_file: tuple[Path, 
     monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
     assert ui_main.run_gui([]) == 0
     assert seen["project"] == str(project_file[0])
+
+
+def test_run_gui_with_a_new_file_offers_to_create_it(qtbot: Any, tmp_path: Path, dialogs: Any,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from valuedesk.ui import main as ui_main
+
+    target = tmp_path / "class 5b.vdproj"
+
+    def fake_exec() -> int:
+        for w in QApplication.topLevelWidgets():
+            if w.objectName() == "ValueDeskMain" and w.isVisible():
+                w.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
+    assert ui_main.run_gui([str(target), "--theme", "dark"]) == 0
+    assert "Create a new, empty project" in dialogs.texts()
+    assert target.exists() and prefs.last_project() == str(target)
+    assert QApplication.palette().color(QApplication.palette().ColorRole.Window).lightness() < 128
+    from valuedesk.ui.theme import apply_palette
+
+    apply_palette(QApplication.instance(), False)  # leave the light look for the next tests
+
+
+def test_prepare_platform_prefers_xwayland() -> None:
+    from valuedesk.ui.main import prepare_platform
+
+    env = {"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}
+    prepare_platform(env)
+    assert env["QT_QPA_PLATFORM"] == "xcb"
+    env = {"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0", "QT_QPA_PLATFORM": "wayland"}
+    prepare_platform(env)
+    assert env["QT_QPA_PLATFORM"] == "wayland"  # the user's choice wins
+
+
+def test_theme_switch_recolours_plots(window: Any, project_file: tuple[Path, list[int]]) -> None:
+    import pyqtgraph as pg
+
+    from valuedesk.ui.theme import ThemeController
+
+    window.theme = ThemeController(QApplication.instance(), "light")
+    window.open_project(str(project_file[0]))
+    window.set_theme("dark")
+    assert prefs.theme_mode() == "dark"
+    QApplication.processEvents()
+    assert window.palette().color(window.palette().ColorRole.Window).lightness() < 128
+    assert pg.getConfigOption("background").lightness() < 128
+    window.set_theme("light")
+    assert pg.getConfigOption("background").lightness() > 128
+
+
+def test_dropping_files_on_the_window_imports_them(window: Any, project_file: tuple[Path, list[int]],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    window.open_project(str(project_file[0]))
+    added: list[list[str]] = []
+    monkeypatch.setattr(window.queue, "add", lambda paths, force=False: added.append(paths))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile("/videos/a.mp4")])
+    window.dropEvent(QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier))
+    assert added == [["/videos/a.mp4"]]
+    assert window.queue_dock.isVisible()
 
 
 def test_corrupt_file_is_explained_not_fatal(window: Any, tmp_path: Path, dialogs: Any) -> None:
@@ -184,6 +251,39 @@ def test_report_pdf_is_written_in_the_background(window: Any, project_file: tupl
     with qtbot.waitSignal(task.done, timeout=60000, raising=False):
         pass
     assert out.exists() and out.read_bytes().startswith(b"%PDF"), dialogs.texts()
+
+
+def test_export_dialog_and_background_export(window: Any, project_file: tuple[Path, list[int]],
+                                             tmp_path: Path, qtbot: Any, dialogs: Any) -> None:
+    pytest.importorskip("valuedesk.report.exports")
+    from valuedesk.ui.export_dialog import ExportChoice, ExportDialog
+
+    path, ids = project_file
+    window.open_project(str(path))
+    dialog = ExportDialog(tmp_path, video=(ids[0], "My new car 1"), creator=None)
+    qtbot.addWidget(dialog)
+    assert dialog.scope_video.isChecked()
+    dialog.format.setCurrentIndex(dialog.format.findData("srt"))
+    assert dialog.target.text().endswith("My new car 1.srt")
+    assert dialog.choice() == ExportChoice("srt", str(tmp_path / "My new car 1.srt"), ids[0], None, False)
+    dialog.scope_all.setChecked(True)
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    assert dialog.target.text().endswith("valuedesk-export-csv")
+
+    task = window.reports.export(ExportChoice("csv", str(tmp_path / "tables")))
+    with qtbot.waitSignal(task.done, timeout=30000):
+        pass
+    labels = (tmp_path / "tables" / "labels.csv").read_text(encoding="utf-8-sig")
+    assert "humility" in labels and "My new car 1" in labels
+    task = window.reports.export(ExportChoice("quotes", str(tmp_path / "quotes.csv"), video=ids[0]))
+    with qtbot.waitSignal(task.done, timeout=30000):
+        pass
+    assert "be kind" in (tmp_path / "quotes.csv").read_text(encoding="utf-8-sig").lower()
+    # A place that cannot be written is explained, not raised.
+    task = window.reports.export(ExportChoice("json", str(tmp_path / "no" / "such" / "x.json")))
+    with qtbot.waitSignal(task.failed, timeout=30000) as failed:
+        pass
+    assert "does not exist" in failed.args[0]
 
 
 def test_closing_keeps_layout_and_last_project(window: Any, project_file: tuple[Path, list[int]]) -> None:

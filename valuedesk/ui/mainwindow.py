@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self.player.install_shortcuts(self)
+        self.setAcceptDrops(True)
         self.resize(1400, 860)
         self._restore_layout()
         self._show_welcome()
@@ -556,6 +557,21 @@ class MainWindow(QMainWindow):
                           "theory) that short videos express or contradict. Offline: videos, models and "
                           "results stay on this computer. Labels are an automated reading, not a verdict.")
 
+    def dragEnterEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        """Files dropped anywhere on the window are imported (a project file is opened)."""
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if not paths:
+            return
+        event.acceptProposedAction()
+        if len(paths) == 1 and paths[0].endswith(".vdproj"):
+            self.open_project(paths[0])
+        else:
+            self.import_paths(paths)
+
     def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         if self.queue is not None and self.queue.is_busy():
             answer = QMessageBox.question(self, "Analysis running",
@@ -568,10 +584,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         if self.project is not None:
             prefs.remember_project(str(self.project.path))
-        keep_last = prefs.last_project()
-        self.close_project(keep_welcome=True)
-        if keep_last:
-            prefs.settings().setValue("projects/last", keep_last)
+        self.close_project(keep_welcome=True)  # keeps "last project" for the next start
         self.player.close_backend()
         super().closeEvent(event)
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from valuedesk.ui.mainwindow import MainWindow
 
 
-def _safe_name(text: str) -> str:
+def safe_name(text: str) -> str:
     keep = "".join(c if c.isalnum() or c in "-_ " else "_" for c in text).strip()
     return (keep or "valuedesk")[:60]
 
@@ -82,12 +82,12 @@ class ReportActions:
             return None
         if creator is not None:
             fn = _report_function("valuedesk.report.pdf_creator", "write_creator_report")
-            subject, default = creator, f"{_safe_name(creator)} - values.pdf"
+            subject, default = creator, f"{safe_name(creator)} - values.pdf"
         else:
             fn = _report_function("valuedesk.report.pdf_video", "write_video_report")
             video = w.project.video(int(w.current_video or 0))
             subject = str(video.get("title") or video.get("file_name"))
-            default = f"{_safe_name(subject)} - values.pdf"
+            default = f"{safe_name(subject)} - values.pdf"
         if fn is None:
             QMessageBox.information(w, "Report PDF", "PDF reports are not part of this build.")
             return None
@@ -101,24 +101,36 @@ class ReportActions:
         return self._run("Report PDF", f"Writing the report on {subject}…",
                          lambda project: fn(project, key, target, force=True), "Report written")
 
-    def export(self, out: str | None = None, fmt: str | None = None) -> BackgroundTask | None:
-        """Tables and subtitles through the report package's exporter (format chosen by extension)."""
+    def export(self, choice: Any = None) -> BackgroundTask | None:
+        """Ask format/videos/place (ExportDialog), then write through `valuedesk.report.exports`."""
+        from valuedesk.ui.export_dialog import ExportDialog
+
         w = self.window
         if w.project is None:
             return None
-        exporter = _report_function("valuedesk.report.export", "export_project")
+        exporter = _report_function("valuedesk.report.exports", "export")
         if exporter is None:
-            QMessageBox.information(w, "Export", "Exports are not part of this build yet.")
+            QMessageBox.information(w, "Export", "Exports are not part of this build.")
             return None
-        formats = getattr(importlib.import_module("valuedesk.report.export"), "FORMATS", ("csv", "json"))
-        if out is None:
-            filters = ";;".join(f"{f.upper()} (*.{f})" for f in formats)
-            folder = Path(str(w.project.path)).parent
-            out, chosen = QFileDialog.getSaveFileName(w, "Export", str(folder / "values.csv"), filters)
-            if not out:
+        if choice is None:
+            video = None
+            if w.current_video is not None:
+                row = w.project.video(w.current_video)
+                video = (int(w.current_video), str(row.get("title") or row.get("file_name")))
+            creator = w.current_creator if w.right.currentWidget() is w.creator_view else None
+            dialog = ExportDialog(Path(str(w.project.path)).parent, video=video, creator=creator, parent=w)
+            if not dialog.exec():
                 return None
-            fmt = fmt or chosen.split(" ", 1)[0].lower()
-        fmt = fmt or Path(out).suffix.lstrip(".").lower() or "csv"
-        target = out
-        return self._run("Export", f"Exporting {fmt.upper()}…",
-                         lambda project: exporter(project, target, fmt=fmt), "Exported")
+            choice = dialog.choice()
+        if Path(choice.out).exists() and Path(choice.out).is_dir() and any(Path(choice.out).iterdir()):
+            answer = QMessageBox.question(w, "Export", f"{choice.out} already exists and holds files.\n"
+                                          "Replace the export files in it?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+
+        def job(project: Project) -> str:
+            written = exporter(project, choice.fmt, choice.out, video=choice.video, creator=choice.creator,
+                               force=True, onscreen=choice.onscreen)
+            return str(choice.out) if len(written) != 1 else str(written[0])
+
+        return self._run("Export", f"Exporting {choice.fmt.upper()}…", job, "Exported")

@@ -33,7 +33,8 @@ class _Runner(QObject):
         except (ProjectError, OSError, ValueError) as exc:
             self.failed.emit(str(exc), traceback.format_exc())
         except Exception as exc:  # a bug in a report must not take the window down
-            self.failed.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            ours = type(exc).__module__.startswith("valuedesk")  # our errors are already plain words
+            self.failed.emit(str(exc) if ours else f"{type(exc).__name__}: {exc}", traceback.format_exc())
         else:
             self.finished.emit(result)
 
