@@ -233,6 +233,25 @@ def test_review_is_stored_apart_and_undoable(window: Any, project_file: tuple[Pa
     assert window.project.reviewed_labels(ids[0]) == {}
 
 
+def test_player_keys_work_window_wide_but_not_while_typing(window: Any, project_file: tuple[Path, list[int]],
+                                                           qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    window.open_project(str(project_file[0]))
+    window.library.select_video(project_file[1][0])
+    qtbot.waitUntil(lambda: window.player.state() == "paused", timeout=5000)
+    window.activateWindow()
+    window.library.tree.setFocus()
+    window.player.seek(1000)
+    qtbot.keyClick(window.library.tree, Qt.Key.Key_Right)
+    assert window.player.position_ms() == 6000
+    window.library.search.setFocus()
+    qtbot.keyClick(window.library.search, Qt.Key.Key_Space)
+    qtbot.keyClick(window.library.search, Qt.Key.Key_Left)
+    assert window.library.search.text() == " "  # the space was typed, not a play/pause
+    assert window.player.position_ms() == 6000 and not window.player.is_playing()
+
+
 def test_fullscreen_hides_the_panels_and_comes_back(window: Any, project_file: tuple[Path, list[int]]) -> None:
     window.open_project(str(project_file[0]))
     window.player.set_fullscreen(True)

@@ -33,6 +33,7 @@ from valuedesk.ui.library import LibraryPanel
 from valuedesk.ui.player import PlayerWidget
 from valuedesk.ui.queue import STAGE_WORDS, AnalysisQueue, QueuePanel
 from valuedesk.ui.reports import ReportActions
+from valuedesk.ui.review_actions import ReviewActions
 from valuedesk.ui.settings_dialog import SettingsDialog, open_folder, speech_model_folder
 from valuedesk.ui.theme import ThemeController
 from valuedesk.ui.timeline import ScriptTimeline
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.queue_status)
         self.statusBar().addPermanentWidget(self.queue_bar)
         self.reports = ReportActions(self)
+        self.review_actions = ReviewActions(self)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(200)
@@ -458,51 +460,10 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- reviews
     def apply_review(self, request: dict[str, Any]) -> None:
-        """ReviewPanel request → review service; the model's rows are never touched."""
-        if self.project is None:
-            return
-        from valuedesk.review import ReviewService
-
-        video_id = int(request.get("video_id") or self.current_video or 0)
-        value_id = request.get("value_id")
-        service = ReviewService(self.project, os.environ.get("USER", ""))
-        action = request.get("action")
-        try:
-            if action == "accept":
-                service.accept(video_id, str(value_id), note=str(request.get("note") or ""))
-            elif action == "label":
-                service.set_label(video_id, str(value_id), int(request["label"]), note=str(request.get("note") or ""))
-            elif action == "note":
-                service.set_note(video_id, str(request.get("note") or ""), value=value_id)
-            else:
-                raise ValueError(f"unknown review action {action!r}")
-        except (ProjectError, ValueError, KeyError) as exc:
-            self._problem("Review not saved", str(exc), False)
-            return
-        self._after_review(video_id)
+        self.review_actions.apply(request)
 
     def _undo_redo(self, *, undo: bool) -> None:
-        if self.project is None or self.current_video is None:
-            return
-        from valuedesk.review import ReviewService, describe
-
-        service = ReviewService(self.project)
-        try:
-            row = service.undo(self.current_video) if undo else service.redo(self.current_video)
-        except ProjectError as exc:
-            self._problem("Review history", str(exc), False)
-            return
-        self.statusBar().showMessage(("Undid: " if undo else "Redid: ") + describe(row) if row
-                                     else "Nothing to " + ("undo" if undo else "redo"), 4000)
-        self._after_review(self.current_video)
-
-    def _after_review(self, video_id: int) -> None:
-        if video_id == self.current_video:
-            self.value_panel.refresh()
-            self.timeline.set_lines(self.project.script_lines(video_id) if self.project else [])
-            if self.value_panel.selected_value():
-                self._mark_value(self.value_panel.selected_value() or "")
-        self.library.refresh_video(video_id)
+        self.review_actions.undo_redo(undo=undo)
 
     # ----------------------------------------------------------------- look and layout
     def set_theme(self, mode: str) -> None:
