@@ -85,6 +85,24 @@ def test_cancel_kills_the_child_and_the_app_lives(fresh_project: Any, ui_clip: A
     assert window.current_video == vid
 
 
+def test_cancel_all_also_drops_waiting_files(fresh_project: Any, ui_clip: Any, tmp_path: Path, qtbot: Any) -> None:
+    import shutil
+
+    window = fresh_project
+    second = tmp_path / "second.mp4"
+    shutil.copy(ui_clip.path, second)
+    second.write_bytes(second.read_bytes() + b"\0")  # another file, not a duplicate by content
+    window.import_paths([str(ui_clip.path), str(second)])
+    qtbot.waitUntil(lambda: (e := entry_for(window, second)) is not None and e.status == "queued"
+                    and entry_for(window, ui_clip.path) is not None
+                    and entry_for(window, ui_clip.path).status == "analyzing", timeout=60000)
+    window.queue_panel.cancel_all_button.click()
+    qtbot.waitUntil(lambda: entry_for(window, second).status == "cancelled", timeout=10000)
+    assert entry_for(window, ui_clip.path).status == "cancelled"
+    assert "before it started" in entry_for(window, second).message
+    assert not window.queue.is_busy()
+
+
 def test_broken_file_fails_with_details(fresh_project: Any, tmp_path: Path, qtbot: Any, dialogs: Any) -> None:
     window = fresh_project
     bad = tmp_path / "holiday.mp4"
