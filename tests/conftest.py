@@ -29,6 +29,18 @@ def _is_loopback(address: object) -> bool:
         return False
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_qapplication() -> object:
+    """Create the widget-capable QApplication before any code makes a bare QGuiApplication.
+
+    Reports (Qt-free core) create a QGuiApplication when none exists; a later widget test in the
+    same process would then abort. The GUI always has a QApplication, so this mirrors real use.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
 class NetworkBlocked(AssertionError):
     pass
 
