@@ -59,3 +59,18 @@ def test_similar_and_normalise() -> None:
     assert normalise("  Never, GIVE up! ") == "never give up"
     assert similar("my morning routine", "my mornlng routine")
     assert not similar("family first", "never give up")
+
+
+def test_key_phrase_captions_that_repeat_the_speech_are_kept(tmp_path, reader: OcrReader) -> None:  # type: ignore[no-untyped-def]
+    """Two captions in the same band, each a key phrase of its sentence, are content, not subtitles."""
+    from valuedesk.clipgen import ClipSegment, make_clip
+    from valuedesk.media import load_audio
+    from valuedesk.transcribe import Transcriber, TranscribeSettings
+
+    clip = make_clip(tmp_path / "phrases.mp4", [
+        ClipSegment("Today I am helping my grandpa plant flowers in his garden.", "Grandpa's garden"),
+        ClipSegment("He is getting old, so I visit him every Sunday to take care of him.", "Every Sunday"),
+    ])
+    words = Transcriber(TranscribeSettings()).transcribe(load_audio(clip.path)).words
+    texts = [normalise(ln.text) for ln in _lines(clip, reader, words)]
+    assert texts == ["grandpas garden", "every sunday"] or texts == ["grandpa s garden", "every sunday"], texts

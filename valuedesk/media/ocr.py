@@ -366,10 +366,13 @@ def _subtitle_items(items: Sequence[_Item], words: Sequence[Word]) -> set[int]:
     for it in speechy:
         band = [o for o in items if min(o.box[3], it.box[3]) - max(o.box[1], it.box[1]) > 0]
         band_speechy = [o for o in band if overlap[id(o)][0] >= 0.6]
+        # A subtitle track shows a good part of what is said; a caption that only repeats a
+        # key phrase ("Grandpa's garden" over a whole sentence about him) is content: keep it.
         in_track = (
             len(band_speechy) >= 2
             and len(band_speechy) >= 0.6 * len(band)
             and sum(overlap[id(o)][0] for o in band_speechy) / len(band_speechy) >= 0.8
+            and sum(overlap[id(o)][1] for o in band_speechy) / len(band_speechy) >= 0.3
         )
         if in_track or overlap[id(it)][1] >= 0.5:
             drop.add(id(it))
