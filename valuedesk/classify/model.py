@@ -1,0 +1,164 @@
+"""The trained value classifier at video level: windows → calibrated scores → labels + evidence.
+
+Rules (stated, also written into each Profile's model folder config):
+- Windows: consecutive script lines packed up to `window_tokens` (120) word pieces, one line
+  overlap (evidence.make_windows); each window is scored by the encoder.
+- Video score of a value = max over windows of its calibrated (Platt) probability: a value is
+  present if it is expressed anywhere in the post (the ValueEval presence semantics).
+- Present (1) when the score ≥ the value's threshold (tuned on Touché23 validation, script form).
+- Dominant (2) when present AND either (a) score ≥ `dominant_prob` (0.75) and the windows where
+  it is present cover ≥ `dominant_coverage` (50 %) of the script's lines, or (b) it is the clear
+  top value: score ≥ 0.5 and ≥ `dominant_margin` (0.25) above every other present value's score.
+  At most `max_dominant` (2) values per video, highest scores first.
+- Contradicted (−1) only when the user opts in with `contradiction_threshold`; otherwise the
+  unvalidated cue strength is only reported in `ValueScore.contradiction` (contradiction.py).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from valuedesk.classify.base import Evidence, Profile, ValueScore
+from valuedesk.classify.contradiction import contradiction_strength
+from valuedesk.classify.data import REPO_ROOT, lines_text
+from valuedesk.classify.encoder import ModelLoadError, load_delta, predict_logits, token_counts
+from valuedesk.classify.evidence import Window, attribute, line_coverage, loo_texts, make_windows
+from valuedesk.script import ScriptLine
+from valuedesk.values import VALUE_IDS, Label
+
+DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "value-minilm"
+
+
+@dataclass(frozen=True)
+class VideoRules:
+    window_tokens: int = 120
+    window_overlap: int = 1
+    dominant_prob: float = 0.75
+    dominant_coverage: float = 0.5
+    dominant_margin: float = 0.25
+    max_dominant: int = 2
+    evidence_top_k: int = 3
+    contradiction_threshold: float | None = None  # None: never label −1 automatically
+
+
+def dominant_mask(scores: np.ndarray, present: np.ndarray, coverage: np.ndarray, rules: VideoRules) -> np.ndarray:
+    """Which present values are dominant (see the module docstring for the rule)."""
+    dom = present & (scores >= rules.dominant_prob) & (coverage >= rules.dominant_coverage)
+    if present.any():
+        order = np.argsort(-np.where(present, scores, -1.0))
+        top = int(order[0])
+        others = scores[present & (np.arange(len(scores)) != top)]
+        second = float(others.max()) if others.size else 0.0
+        if scores[top] >= 0.5 and scores[top] - second >= rules.dominant_margin:
+            dom[top] = True
+    if dom.sum() > rules.max_dominant:
+        keep = np.argsort(-np.where(dom, scores, -1.0))[: rules.max_dominant]
+        dom[:] = False
+        dom[keep] = True
+    return dom
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+class TrainedClassifier:
+    """Fine-tuned MiniLM (packaged base + shipped delta) implementing `ValueClassifier`."""
+
+    def __init__(self, model_dir: str | Path = DEFAULT_MODEL_DIR, *, shape: str | None = None,
+                 rules: VideoRules | None = None, device: str = "cpu", batch_size: int = 64) -> None:
+        self.model_dir = Path(model_dir)
+        self.net, self.config = load_delta(self.model_dir)
+        self.device = torch.device(device)
+        self.net.to(self.device)
+        self.model_id: str = str(self.config.get("model_id", "valuedesk-minilm"))
+        self.max_length = int(self.config.get("max_length", 128))
+        self.batch_size = batch_size
+        self.rules = rules or VideoRules()
+        self.use_shape(shape or str(self.config.get("runtime_shape", "script")))
+
+    def use_shape(self, shape: str) -> None:
+        """Pick the calibration/threshold set ("script" at run time, "argument" for ValueEval input)."""
+        calib = self.config.get("calibration", {})
+        if shape not in calib:
+            raise ModelLoadError(f"{self.model_dir} has no calibration for input shape {shape!r} "
+                                 f"(has {sorted(calib)})")
+        self.shape = shape
+        c = calib[shape]
+        self.platt = np.array([c["platt"][v] for v in VALUE_IDS], dtype=np.float64)
+        self.thresholds = np.array([c["thresholds"][v] for v in VALUE_IDS], dtype=np.float64)
+
+    # ------------------------------------------------------------ scoring
+    def calibrated_logits(self, texts: list[str]) -> np.ndarray:
+        raw = predict_logits(self.net, texts, max_length=self.max_length, batch_size=self.batch_size).numpy()
+        return raw * self.platt[:, 0] + self.platt[:, 1]
+
+    def predict_texts(self, texts: list[str]) -> np.ndarray:
+        """Calibrated probabilities (n, 19) for ready-made texts (one window each)."""
+        return 1 / (1 + np.exp(-self.calibrated_logits(texts)))
+
+    def windows(self, lines: Sequence[ScriptLine]) -> list[Window]:
+        counts = token_counts([ln.model_text() for ln in lines]) if lines else []
+        return make_windows(counts, self.rules.window_tokens, self.rules.window_overlap)
+
+    def classify(self, lines: Sequence[ScriptLine]) -> Profile:
+        return self.classify_many([lines])[0]
+
+    def classify_many(self, scripts: Sequence[Sequence[ScriptLine]], *, evidence: bool = True) -> list[Profile]:
+        """Classify several scripts with all windows (and leave-one-out texts) in shared batches."""
+        plan: list[tuple[list[ScriptLine], list[Window]]] = []
+        texts: list[str] = []
+        for s in scripts:
+            lines = list(s)
+            wins = self.windows(lines)
+            plan.append((lines, wins))
+            texts += [lines_text(lines[w.start : w.end]) for w in wins]
+            if evidence:
+                for w in wins:
+                    texts += loo_texts(lines, w, lines_text)
+        z_all = self.calibrated_logits(texts) if texts else np.zeros((0, len(VALUE_IDS)))
+        out: list[Profile] = []
+        pos = 0
+        for lines, wins in plan:
+            zw = z_all[pos : pos + len(wins)]
+            pos += len(wins)
+            loo: list[np.ndarray] = []
+            if evidence:
+                for w in wins:
+                    loo.append(z_all[pos : pos + (w.end - w.start)])
+                    pos += w.end - w.start
+            out.append(self._profile(lines, wins, zw, loo if evidence else None))
+        return out
+
+    def _profile(self, lines: list[ScriptLine], wins: list[Window], zw: np.ndarray,
+                 loo: list[np.ndarray] | None) -> Profile:
+        k = len(VALUE_IDS)
+        # an empty script expresses nothing
+        scores = 1 / (1 + np.exp(-zw.max(axis=0))) if wins else np.zeros(k)
+        present = scores >= self.thresholds
+        win_present = (1 / (1 + np.exp(-zw))) >= self.thresholds if wins else np.zeros((0, k), dtype=bool)
+        coverage = line_coverage(len(lines), wins, win_present)
+        dominant = dominant_mask(scores, present, coverage, self.rules)
+        ev: list[Evidence] = []
+        if loo is not None and wins:
+            thr_logit = np.array([_logit(t) for t in self.thresholds])
+            ev = attribute(lines, wins, zw, loo, VALUE_IDS, present, thr_logit, top_k=self.rules.evidence_top_k)
+        by_value: dict[str, list[Evidence]] = {}
+        for e in ev:
+            by_value.setdefault(e.value_id, []).append(e)
+        result: dict[str, ValueScore] = {}
+        for j, vid in enumerate(VALUE_IDS):
+            contra = contradiction_strength(by_value.get(vid, [])) if present[j] else 0.0
+            label = Label.DOMINANT if dominant[j] else Label.PRESENT if present[j] else Label.ABSENT
+            ct = self.rules.contradiction_threshold
+            if present[j] and ct is not None and contra >= ct:
+                label = Label.CONTRADICTED
+            result[vid] = ValueScore(vid, round(float(scores[j]), 4), label, float(self.thresholds[j]), contra)
+        return Profile(self.model_id, result, ev)
