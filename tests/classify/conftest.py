@@ -1,0 +1,39 @@
+"""Small fixtures derived from the vendored Touché23 data (the first rows of each split)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from valuedesk.classify.data import TOUCHE_DIR
+
+
+def _head(src: Path, dst: Path, n: int, drop_column: str | None = None) -> None:
+    rows = src.read_text(encoding="utf-8").splitlines()[: n + 1]
+    if drop_column:
+        header = rows[0].split("\t")
+        j = header.index(drop_column)
+        rows = ["\t".join(c for k, c in enumerate(r.split("\t")) if k != j) for r in rows]
+    dst.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def make_fixture(root: Path, n: int = 40, *, nineteen: bool = False) -> Path:
+    """A ValueEval-layout folder with `n` training and `n` validation rows."""
+    root.mkdir(parents=True, exist_ok=True)
+    for split in ("training", "validation"):
+        _head(TOUCHE_DIR / f"arguments-{split}.tsv", root / f"arguments-{split}.tsv", n)
+        _head(TOUCHE_DIR / f"labels-{split}.tsv", root / f"labels-{split}.tsv", n,
+              "Universalism: objectivity" if nineteen else None)
+        _head(TOUCHE_DIR / f"level1-labels-{split}.tsv", root / f"level1-labels-{split}.tsv", n)
+    return root
+
+
+@pytest.fixture(scope="session")
+def tiny_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_fixture(tmp_path_factory.mktemp("touche-tiny"))
+
+
+@pytest.fixture(scope="session")
+def tiny_data19(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_fixture(tmp_path_factory.mktemp("touche-tiny19"), nineteen=True)

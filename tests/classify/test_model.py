@@ -1,0 +1,103 @@
+"""The shipped model: offline loading, sensible profiles, evidence that explains the score, size."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from valuedesk.classify import load_classifier
+from valuedesk.classify.base import Profile, ValueClassifier
+from valuedesk.classify.model import DEFAULT_MODEL_DIR, TrainedClassifier
+from valuedesk.script import ScriptLine
+from valuedesk.values import VALUE_IDS, Label
+
+MODELS = DEFAULT_MODEL_DIR.parent
+
+CAR = [
+    ScriptLine(0, 0, "caption", "", "3 years of saving for my dream car 🚗💰 #money #goals"),
+    ScriptLine(0, 2500, "speech", "YOUNG MAN", "I saved every single dollar for three years."),
+    ScriptLine(2500, 5200, "speech", "YOUNG MAN", "No vacations, no eating out, just stacking cash."),
+    ScriptLine(5200, 8000, "onscreen", "", "Finally bought a brand new Lamborghini"),
+    ScriptLine(8000, 11000, "speech", "YOUNG MAN", "Being rich and owning expensive things is the dream."),
+]
+GRANDMA = [
+    ScriptLine(0, 0, "caption", "", "Sunday with grandma ❤️"),
+    ScriptLine(0, 3000, "speech", "WOMAN", "Every Sunday I drive over to take care of my grandma."),
+    ScriptLine(3000, 6000, "speech", "WOMAN", "I cook her lunch, help her with her medicine and clean the house."),
+    ScriptLine(6000, 9000, "speech", "WOMAN", "She looked after me when I was little, now it is my turn to look after her."),
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> TrainedClassifier:
+    clf = load_classifier("trained")
+    assert isinstance(clf, TrainedClassifier)
+    return clf
+
+
+def _top(profile: Profile, n: int) -> list[str]:
+    """Values with the highest calibrated probability."""
+    return sorted(VALUE_IDS, key=lambda v: -profile.scores[v].score)[:n]
+
+
+def test_models_folder_is_small_and_pickle_free() -> None:
+    files = [p for p in MODELS.rglob("*") if p.is_file()]
+    assert sum(p.stat().st_size for p in files) <= 20 * 1024 * 1024
+    assert not [p for p in files if p.suffix in (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")]
+    for p in files:
+        if p.suffix == ".safetensors":
+            assert not p.read_bytes()[:2].startswith(b"\x80")  # pickle protocol marker
+    assert (DEFAULT_MODEL_DIR / "MODEL_CARD.md").is_file()
+
+
+def test_loads_offline_and_implements_protocol(model: TrainedClassifier, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_net(*a: object, **k: object) -> None:
+        raise AssertionError("network used")
+
+    monkeypatch.setattr(socket, "create_connection", no_net)
+    clf = load_classifier("trained")
+    assert isinstance(clf, ValueClassifier)
+    assert clf.model_id == "valuedesk-minilm-v1"
+
+
+def test_luxury_car_script(model: TrainedClassifier) -> None:
+    p = model.classify(CAR)
+    top = _top(p, 3)
+    assert "power_resources" in top or "achievement" in top, top
+    assert p.scores["power_resources"].label >= Label.PRESENT
+    assert all(0.0 <= s.score <= 1.0 for s in p.scores.values())
+    assert {int(s.label) for s in p.scores.values()} <= {0, 1, 2}  # −1 only when the user opts in
+
+
+def test_grandma_script(model: TrainedClassifier) -> None:
+    p = model.classify(GRANDMA)
+    assert "benevolence_caring" in _top(p, 3)
+    assert p.scores["benevolence_caring"].label >= Label.PRESENT
+
+
+def test_evidence_explains_and_removal_lowers_score(model: TrainedClassifier) -> None:
+    p = model.classify(CAR)
+    ev = p.evidence_for("power_resources")
+    assert ev and sum(e.weight for e in ev) <= 1.0 + 1e-6
+    assert all(CAR[e.line_index].text == e.text and CAR[e.line_index].start_ms == e.start_ms for e in ev)
+    removed = {e.line_index for e in ev}
+    rest = [ln for i, ln in enumerate(CAR) if i not in removed]
+    after = model.classify(rest).scores["power_resources"].score
+    assert after < p.scores["power_resources"].score
+
+
+def test_long_script_uses_windows(model: TrainedClassifier) -> None:
+    lines = [ScriptLine(i * 3000, i * 3000 + 2500, "speech", "MAN", f"This is sentence {i} about my day at the gym.")
+             for i in range(40)]
+    assert len(model.windows(lines)) > 1
+    p = model.classify(lines)
+    assert all(0 <= e.line_index < 40 for e in p.evidence)
+    assert model.classify([]).scores["achievement"].label == Label.ABSENT
+
+
+def test_shipped_folder_has_no_stray_files() -> None:
+    names = {p.name for p in DEFAULT_MODEL_DIR.iterdir()}
+    assert {"config.json", "delta.safetensors", "MODEL_CARD.md"} <= names
+    assert Path(DEFAULT_MODEL_DIR / "delta.safetensors").stat().st_size < 15 * 1024 * 1024

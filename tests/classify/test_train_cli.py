@@ -1,0 +1,82 @@
+"""Training (one tiny step), loading the result, and the train/evaluate commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from valuedesk.classify import load_classifier
+from valuedesk.classify.evaluate import evaluate_reviewed
+from valuedesk.classify.model import TrainedClassifier
+from valuedesk.classify.train import TrainConfig, train
+from valuedesk.cli import main
+from valuedesk.script import ScriptLine
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tiny_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("model")
+    cfg = TrainConfig(epochs=1, max_steps=1, batch_size=8, seed=1)
+    res = train(tiny_data, out, config=cfg, log=lambda s: None)
+    assert res.history and res.history[0]["epoch"] == 1
+    return out
+
+
+def test_tiny_training_result_loads(tiny_model: Path) -> None:
+    assert (tiny_model / "delta.safetensors").stat().st_size < 15 * 1024 * 1024
+    clf = load_classifier(str(tiny_model))
+    assert isinstance(clf, TrainedClassifier)
+    p = clf.classify([ScriptLine(0, 1000, "speech", "A", "We must protect the environment.")])
+    assert len(p.scores) == 19
+
+
+def test_evaluate_command_json(tiny_model: Path, tiny_data19: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["evaluate", "--data", str(tiny_data19), "--model", str(tiny_model), "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 0 and out["n"] == 40 and len(out["per_value"]) == 19
+    assert 0.0 <= out["macro_f1"] <= 1.0 and 0.0 <= out["valueeval_f1"] <= 1.0
+
+
+def test_evaluate_command_table(tiny_model: Path, tiny_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "--data", str(tiny_data), "--model", str(tiny_model), "--input", "script"]) == 0
+    text = capsys.readouterr().out
+    assert "Benevolence: caring" in text and "macro_f1" in text and "valueeval_f1" in text
+
+
+def test_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "--project", "x.vdproj"]) == 2
+    assert "not implemented yet" in capsys.readouterr().err
+    assert main(["evaluate", "--data", str(tmp_path)]) == 2
+    assert main(["evaluate", "--project", str(tmp_path / "none.vdproj")]) == 2
+
+
+def test_project_protocol_endorsed_and_contradicted(tiny_model: Path) -> None:
+    clf = load_classifier(str(tiny_model))
+    lines = [ScriptLine(0, 1000, "speech", "A", "Family traditions matter.")]
+    examples = [SimpleNamespace(video_id=i, lines=lines, labels={"tradition": lab, "face": -1})
+                for i, lab in enumerate((2, 1, 0, -1))]
+    rep = evaluate_reviewed(clf, examples)
+    assert rep.videos == 4 and rep.reviewed_cells == 8
+    trad_e = next(m for m in rep.endorsed.per_value if m.value_id == "tradition")
+    face_c = next(m for m in rep.contradicted.per_value if m.value_id == "face")
+    assert trad_e.support == 2 and face_c.support == 4
+    assert next(m for m in rep.endorsed.per_value if m.value_id == "hedonism").support == 0
+
+
+def test_train_command_and_reproducibility(tiny_data: Path, tiny_model: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from safetensors.torch import load_file
+
+    out = tmp_path / "m"
+    rc = main(["train", "--data", str(tiny_data), "--out", str(out), "--epochs", "1", "--seed", "1"])
+    printed = capsys.readouterr().out
+    assert rc == 0 and "macro_f1" in printed and "input=script" in printed
+    assert (out / "config.json").is_file()
+    # same data, seed and settings as the tiny_model fixture → the same weights
+    again = tmp_path / "again"
+    train(tiny_data, again, config=TrainConfig(epochs=1, max_steps=1, batch_size=8, seed=1), log=lambda s: None)
+    a, b = load_file(str(tiny_model / "delta.safetensors")), load_file(str(again / "delta.safetensors"))
+    assert a.keys() == b.keys() and all(bool((a[k] == b[k]).all()) for k in a)
