@@ -41,7 +41,7 @@ def argument_lines(a: Argument, shape: str) -> list[ScriptLine]:
 
 
 def classify_all(classifier: Any, scripts: Sequence[Sequence[ScriptLine]], *, evidence: bool = False,
-                 chunk: int = 256) -> list[Profile]:
+                 chunk: int = 1024) -> list[Profile]:
     """Batch through `classify_many` when the classifier has it, else one `classify` call per script."""
     out: list[Profile] = []
     many = getattr(classifier, "classify_many", None)

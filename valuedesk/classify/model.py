@@ -104,8 +104,9 @@ class TrainedClassifier:
         """Calibrated probabilities (n, 19) for ready-made texts (one window each)."""
         return 1 / (1 + np.exp(-self.calibrated_logits(texts)))
 
-    def windows(self, lines: Sequence[ScriptLine]) -> list[Window]:
-        counts = token_counts([ln.model_text() for ln in lines]) if lines else []
+    def windows(self, lines: Sequence[ScriptLine], counts: Sequence[int] | None = None) -> list[Window]:
+        if counts is None:
+            counts = token_counts([ln.model_text() for ln in lines]) if lines else []
         return make_windows(counts, self.rules.window_tokens, self.rules.window_overlap)
 
     def classify(self, lines: Sequence[ScriptLine]) -> Profile:
@@ -115,9 +116,13 @@ class TrainedClassifier:
         """Classify several scripts with all windows (and leave-one-out texts) in shared batches."""
         plan: list[tuple[list[ScriptLine], list[Window]]] = []
         texts: list[str] = []
-        for s in scripts:
-            lines = list(s)
-            wins = self.windows(lines)
+        all_lines = [list(s) for s in scripts]
+        flat = [ln.model_text() for lines in all_lines for ln in lines]
+        counts = token_counts(flat) if flat else []  # one tokenizer call for every line
+        at = 0
+        for lines in all_lines:
+            wins = self.windows(lines, counts[at : at + len(lines)])
+            at += len(lines)
             plan.append((lines, wins))
             texts += [lines_text(lines[w.start : w.end]) for w in wins]
             if evidence:
