@@ -80,3 +80,25 @@ def test_train_command_and_reproducibility(tiny_data: Path, tiny_model: Path, tm
     train(tiny_data, again, config=TrainConfig(epochs=1, max_steps=1, batch_size=8, seed=1), log=lambda s: None)
     a, b = load_file(str(tiny_model / "delta.safetensors")), load_file(str(again / "delta.safetensors"))
     assert a.keys() == b.keys() and all(bool((a[k] == b[k]).all()) for k in a)
+
+
+def test_evaluate_project_command(tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """End to end through the project store: reviewed labels in, endorsed/contradicted figures out."""
+    store = pytest.importorskip("valuedesk.project.store")
+    from valuedesk.project.records import AnalysisRecord
+
+    path = tmp_path / "p.vdproj"
+    with store.Project.open(path) as p:
+        for i, (text, reviews) in enumerate((("I love my family traditions.", {"tradition": 2, "face": -1}),
+                                             ("Buy the expensive car.", {"power_resources": 1, "tradition": 0}))):
+            vid = p.add_video(tmp_path / f"v{i}.mp4", sha256=f"{i:064d}", size_bytes=1, creator="c")
+            p.save_analysis(vid, AnalysisRecord(lines=[ScriptLine(0, 1000, "speech", "A", text)], scores=[], evidence=[]))
+            for value_id, label in reviews.items():
+                p.add_review(vid, "label", value_id=value_id, before=0, after=label)
+    assert main(["evaluate", "--project", str(path), "--model", str(tiny_model), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["videos"] == 2 and out["reviewed_cells"] == 4
+    assert {"endorsed", "contradicted"} <= set(out)
+    assert main(["evaluate", "--project", str(path), "--model", str(tiny_model)]) == 0
+    text = capsys.readouterr().out
+    assert "contradicted (−1)" in text and "endorsed (1 or 2)" in text
