@@ -93,7 +93,7 @@ def test_crash_of_the_analysis_process_fails_one_video_only(tmp_path: Path, gard
         crashed = {"done": False}
 
         def crash_once(event: ProgressEvent) -> None:
-            if event.stage == "frames" and not crashed["done"]:
+            if event.stage == "ocr" and not crashed["done"]:
                 crashed["done"] = True
                 os.kill(analyzer.engine.pid, signal.SIGKILL)
 

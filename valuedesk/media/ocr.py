@@ -463,19 +463,19 @@ def _reread_changed(
     return sorted(kept + reader.read_regions(kf.image, box, skip=skip), key=lambda r: (r.box[1], r.box[0]))
 
 
-def onscreen_lines(
+def read_onscreen(
     keyframes: Sequence[Keyframe],
     reader: OcrReader,
     *,
     speech_words: Sequence[Word] = (),
     min_confidence: float = 0.6,
     duration_ms: int | None = None,
-) -> list[ScriptLine]:
-    """Timed on-screen text lines (kind="onscreen"), one per caption while it stays on screen.
+) -> list[_Item]:
+    """Read and track on-screen text over the keyframes (subtitles not yet dropped).
 
-    Only keyframes whose picture changed are read. Burned-in subtitles (text that repeats the
-    speech in `speech_words`) are dropped; distinct captions are kept. A text still on screen at
-    the last keyframe ends at `duration_ms` (default: the last keyframe's time).
+    With `speech_words`, lines in a learned subtitle band are skipped before recognition; without
+    them (the pipeline reads while Whisper is still running) everything is read and
+    `drop_subtitles` sorts it out afterwards.
     """
     if not keyframes:
         return []
@@ -494,10 +494,33 @@ def onscreen_lines(
         watch.learn(kf.t_ms, blocks)
         per_frame.append(blocks)
     end_ms = duration_ms if duration_ms is not None else keyframes[-1].t_ms
-    items = _track(keyframes, per_frame, end_ms)
+    return _track(keyframes, per_frame, end_ms)
+
+
+def drop_subtitles(items: Sequence[_Item], speech_words: Sequence[Word]) -> list[ScriptLine]:
+    """Timed on-screen lines without the burned-in subtitles that repeat `speech_words`."""
     drop = _subtitle_items(items, speech_words)
     return [
         ScriptLine(it.start_ms, max(it.start_ms, it.end_ms), "onscreen", "", it.text)
         for it in items
         if id(it) not in drop
     ]
+
+
+def onscreen_lines(
+    keyframes: Sequence[Keyframe],
+    reader: OcrReader,
+    *,
+    speech_words: Sequence[Word] = (),
+    min_confidence: float = 0.6,
+    duration_ms: int | None = None,
+) -> list[ScriptLine]:
+    """Timed on-screen text lines (kind="onscreen"), one per caption while it stays on screen.
+
+    Only keyframes whose picture changed are read. Burned-in subtitles (text that repeats the
+    speech in `speech_words`) are dropped; distinct captions are kept. A text still on screen at
+    the last keyframe ends at `duration_ms` (default: the last keyframe's time).
+    """
+    items = read_onscreen(keyframes, reader, speech_words=speech_words, min_confidence=min_confidence,
+                          duration_ms=duration_ms)
+    return drop_subtitles(items, speech_words)

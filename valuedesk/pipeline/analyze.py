@@ -79,12 +79,19 @@ class AnalysisEngine:
             self._classifier = load_classifier(self.settings.classifier, device=device)
         return self._classifier
 
+    def _warm_classifier(self) -> Any:
+        classifier = self.classifier
+        warm_up = getattr(classifier, "warm_up", None)
+        if callable(warm_up):
+            warm_up()
+        return classifier
+
     def analyze(self, path: Path, post: PostInfo, *, progress: ProgressFn | None = None,
                 should_stop: StopFn | None = None) -> AnalysisOutput:
         from valuedesk.media.audio import load_audio
         from valuedesk.media.cues import scene_notes
         from valuedesk.media.frames import extract_keyframes
-        from valuedesk.media.ocr import onscreen_lines
+        from valuedesk.media.ocr import drop_subtitles, read_onscreen
         from valuedesk.media.probe import probe
 
         started = datetime.now(UTC).isoformat(timespec="seconds")
@@ -110,22 +117,22 @@ class AnalysisEngine:
         def asr_progress(done: float) -> None:
             step("transcribe", f"transcribing speech {done:.0%}", within=done)
 
-        # Whisper keeps about one core busy: decode keyframes and load the value model beside it.
-        with ThreadPoolExecutor(1, thread_name_prefix="asr") as pool:
+        # Whisper keeps about one core busy: load the value model, decode keyframes and read
+        # on-screen text beside it; only the subtitle filter and scene notes need the words.
+        with ThreadPoolExecutor(2, thread_name_prefix="analysis") as pool:
             asr = pool.submit(timed, "transcribe", lambda: self.transcriber.transcribe(audio, progress=asr_progress)) \
                 if audio is not None else None
+            model = pool.submit(timed, "classifier_load", self._warm_classifier)
             keyframes, cuts = timed(
                 "frames", lambda: extract_keyframes(path, info, interval_s=self.settings.keyframe_interval_s))
-            timed("classifier_load", lambda: self.classifier)
+            texts = timed("ocr", lambda: read_onscreen(keyframes, self.ocr, duration_ms=info.duration_ms)) \
+                if self.settings.ocr and keyframes else []
             transcript = asr.result() if asr is not None else None
+            model.result()
         speech = list(transcript.lines) if transcript else []
         words = list(transcript.words) if transcript else []
-        step("frames", "finding shots and keyframes")
-        onscreen: list[ScriptLine] = []
-        if self.settings.ocr and keyframes:
-            step("ocr", "reading on-screen text")
-            onscreen = timed("ocr", lambda: onscreen_lines(
-                keyframes, self.ocr, speech_words=words, duration_ms=info.duration_ms))
+        step("ocr", "reading on-screen text")
+        onscreen: list[ScriptLine] = drop_subtitles(texts, words)
         step("cues", "describing scenes")
         scenes = timed("cues", lambda: scene_notes(info, keyframes, cuts, speech, audio=audio))
         lines = speech + onscreen + scenes + post_lines(post, info.duration_ms)
