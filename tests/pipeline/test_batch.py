@@ -37,6 +37,12 @@ def test_garden_clip_becomes_a_stored_profile(tmp_path: Path, garden_clip: Path)
         words = project.words(vid)
         assert words and all(0 <= w.start_ms <= w.end_ms <= video["duration_ms"] + 500 for w in words)
         assert set(project.value_scores(vid)) == set(VALUE_IDS)
+        evidence = project.evidence(vid)
+        assert evidence, "the garden clip should carry at least one value"
+        for e in evidence:  # evidence points at what is said, shown or written, with its own times
+            line = lines[e["line_idx"]]
+            assert line.kind in ("speech", "onscreen", "caption")
+            assert (e["start_ms"], e["end_ms"]) == (line.start_ms, line.end_ms)
         assert project.thumbnails(vid)
         run = project.run(vid)
         assert "transcribe" in run["timings_json"] and "zeroshot" in run["models_json"].lower()

@@ -9,16 +9,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from valuedesk.pipeline.events import overall_fraction
 from valuedesk.pipeline.settings import AnalysisSettings
 from valuedesk.pipeline.sidecar import PostInfo, caption_text
 from valuedesk.project.records import AnalysisRecord, EvidenceRow, ScoreRow
 from valuedesk.script import Script, ScriptLine
+
+if TYPE_CHECKING:
+    from valuedesk.classify.base import Profile
 
 # Bumped when a stage's output for the same input changes; stored with every run.
 STAGE_VERSIONS = {"media": "1", "transcribe": "1", "ocr": "1", "cues": "1", "script": "1", "classify": "1"}
@@ -139,7 +142,7 @@ class AnalysisEngine:
         script = Script(lines, duration_ms=info.duration_ms, has_sound=info.has_audio,
                         language=transcript.language if transcript else "")
         step("classify", "scoring values")
-        profile = timed("classify", lambda: self.classifier.classify(script.lines))
+        profile = timed("classify", lambda: classify_content(self.classifier, script.lines))
         thumbs = timed("thumbnails", lambda: thumbnails(keyframes))
         record = AnalysisRecord(
             lines=script.lines,
@@ -158,6 +161,18 @@ class AnalysisEngine:
             started_at=started,
         )
         return AnalysisOutput(media=asdict(info), record=record)
+
+
+# Scene notes and sound notes are technical (cuts, faces, music): they describe no value, so the
+# classifier reads only what people say, show and write; evidence indices map back to the script.
+CONTENT_KINDS = ("speech", "onscreen", "caption")
+
+
+def classify_content(classifier: Any, lines: list[ScriptLine]) -> Profile:
+    index = [i for i, ln in enumerate(lines) if ln.kind in CONTENT_KINDS]
+    profile = classifier.classify([lines[i] for i in index])
+    profile.evidence = [replace(e, line_index=index[e.line_index]) for e in profile.evidence]
+    return profile
 
 
 def post_lines(post: PostInfo, duration_ms: int) -> list[ScriptLine]:
