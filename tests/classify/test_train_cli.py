@@ -48,7 +48,7 @@ def test_evaluate_command_table(tiny_model: Path, tiny_data: Path, capsys: pytes
 
 def test_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", "--project", "x.vdproj"]) == 2
-    assert "not implemented yet" in capsys.readouterr().err
+    assert "no project file" in capsys.readouterr().err
     assert main(["evaluate", "--data", str(tmp_path)]) == 2
     assert main(["evaluate", "--project", str(tmp_path / "none.vdproj")]) == 2
 

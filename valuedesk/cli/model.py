@@ -16,16 +16,27 @@ DEFAULT_OUT = "valuedesk-model"
 
 def register(subparsers: Any) -> None:
     tr = subparsers.add_parser(
-        "train", help="train the value classifier (ValueEval-layout data)",
-        description="Fine-tune the packaged MiniLM on Touché23 training (+ Webis-22 extras) and calibrate "
-                    "thresholds on validation. Example: valuedesk train --data resources/datasets/touche23-valueeval")
+        "train", help="train the value classifier (ValueEval data) or retrain it from a project's reviews",
+        description="With --data: fine-tune the packaged MiniLM on Touché23 training (+ Webis-22 extras) and "
+                    "calibrate thresholds on validation. Example: valuedesk train --data "
+                    "resources/datasets/touche23-valueeval. With --project: fine-tune the shipped model on the "
+                    "project's human-reviewed videos, report endorsed P/R/F1 before vs after on held-out videos "
+                    "(k-fold), and save the result in a new folder (default: <project>.models/retrained-<time>/); "
+                    "the shipped model is never changed.")
     tr.add_argument("--data", metavar="DIR", help="folder with arguments-/labels-/level1-labels-{training,validation}.tsv")
     tr.add_argument("--webis", metavar="DIR", default=None,
                     help="Webis-ArgValues-22 folder (default: a sibling 'webis-argvalues-22' of --data if present)")
     tr.add_argument("--no-webis", action="store_true", help="train on Touché23 only")
-    tr.add_argument("--out", metavar="DIR", default=DEFAULT_OUT, help=f"output model folder (default: ./{DEFAULT_OUT})")
-    tr.add_argument("--epochs", type=int, default=4, metavar="N")
+    tr.add_argument("--out", metavar="DIR", default=None,
+                    help=f"output model folder (default: ./{DEFAULT_OUT}; with --project: "
+                         "<project stem>.models/retrained-<timestamp>/ beside the project)")
+    tr.add_argument("--epochs", type=int, default=None, metavar="N", help="default: 4")
     tr.add_argument("--seed", type=int, default=13, metavar="S")
+    tr.add_argument("--folds", type=int, default=None, metavar="K",
+                    help="with --project: folds for the before/after test (default: min(5, reviewed videos); "
+                         "K = videos is leave-one-video-out)")
+    tr.add_argument("--base", metavar="DIR", default="trained",
+                    help="with --project: the model to start from (default: trained = the shipped model)")
     add_project_option(tr)
     tr.set_defaults(func=cmd_train, project=None)
 
@@ -60,8 +71,9 @@ def _webis_dir(args: argparse.Namespace, data: Path) -> Path | None:
 
 def cmd_train(args: argparse.Namespace) -> int:
     if args.project:
-        raise CliError("train --project (retraining from human reviews) is not implemented yet; "
-                       "use --data with a ValueEval-layout folder")
+        if args.data:
+            raise CliError("give either --data (train from ValueEval data) or --project (retrain from reviews)")
+        return _retrain_project(args)
     if not args.data:
         raise CliError("train needs --data DIR (e.g. resources/datasets/touche23-valueeval)")
     from valuedesk.classify.data import DataError
@@ -73,11 +85,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     data = Path(args.data)
     if not data.is_dir():
         raise CliError(f"no such data folder: {data}")
-    if args.epochs < 1:
+    epochs = 4 if args.epochs is None else args.epochs
+    if epochs < 1:
         raise CliError("--epochs must be at least 1")
     try:
-        res = train(data, args.out, webis_dir=_webis_dir(args, data),
-                    config=TrainConfig(epochs=args.epochs, seed=args.seed), log=lambda s: print(s, flush=True))
+        res = train(data, args.out or DEFAULT_OUT, webis_dir=_webis_dir(args, data),
+                    config=TrainConfig(epochs=epochs, seed=args.seed), log=lambda s: print(s, flush=True))
         print(f"model written to {res.out_dir} in {res.seconds:.0f} s")
         clf = TrainedClassifier(res.out_dir)
         for shape in ("argument", "script"):
@@ -85,6 +98,38 @@ def cmd_train(args: argparse.Namespace) -> int:
             print(format_report(rep, f"validation, input={shape}, model={res.out_dir}", _names()))
     except DataError as exc:
         raise CliError(str(exc)) from None
+    return 0
+
+
+def _retrain_project(args: argparse.Namespace) -> int:
+    """`train --project`: retrain from human reviews (valuedesk.classify.retrain)."""
+    from valuedesk.classify.retrain import RetrainConfig, RetrainRefused, retrain_project, usage_hint
+
+    path = Path(args.project)
+    if not path.is_file():
+        raise CliError(f"no project file {path}")
+    base = args.base
+    if base == "baseline":
+        raise CliError("--base must be trained or a model folder (the zero-shot baseline has nothing to fine-tune)")
+    if base != "trained" and not Path(base).is_dir():
+        raise CliError(f"--base {base!r} is not a model folder")
+    cfg = RetrainConfig(seed=args.seed, folds=args.folds)
+    if args.epochs is not None:
+        cfg.epochs = args.epochs
+    from valuedesk.project.store import Project, ProjectError
+
+    try:
+        with Project.open(path, readonly=True) as p:
+            res = retrain_project(p, args.out, base=None if base == "trained" else base, config=cfg,
+                                  log=lambda s: print(s, flush=True))
+    except (RetrainRefused, ProjectError) as exc:
+        raise CliError(str(exc)) from None
+    print()
+    print(res.summary)
+    print()
+    print(f"Retrained model saved to {res.out_dir} in {res.seconds:.0f} s (figures and data: "
+          f"{res.out_dir / 'retrain.json'}).")
+    print(usage_hint(res.out_dir, path))
     return 0
 
 
