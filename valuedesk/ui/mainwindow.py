@@ -33,6 +33,7 @@ from valuedesk.ui.library import LibraryPanel
 from valuedesk.ui.player import PlayerWidget
 from valuedesk.ui.queue import STAGE_WORDS, AnalysisQueue, QueuePanel
 from valuedesk.ui.reports import ReportActions
+from valuedesk.ui.retrain import retrain_from_reviews
 from valuedesk.ui.review_actions import ReviewActions
 from valuedesk.ui.settings_dialog import SettingsDialog, open_folder, speech_model_folder
 from valuedesk.ui.theme import ThemeController
@@ -161,6 +162,8 @@ class MainWindow(QMainWindow):
         analysis = bar.addMenu("&Analysis")
         self.act_reanalyze = self._action(analysis, "Analyse selected &again", self._reanalyze_selected)
         self.act_cancel_all = self._action(analysis, "&Cancel all", lambda: self.queue and self.queue.cancel_all())
+        self._action(analysis, "&Retrain from reviews…", lambda: retrain_from_reviews(self),
+                     tip="Fine-tune the value model on this project's reviewed videos (the shipped model stays)")
         analysis.addSeparator()
         self._action(analysis, "&Settings…", self.edit_settings, QKeySequence.StandardKey.Preferences)
         self._action(analysis, "Show &model folder", lambda: open_folder(speech_model_folder(
