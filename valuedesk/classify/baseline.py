@@ -12,6 +12,9 @@ No training data is used. Stated decision rules (constants below):
 - Evidence: lines whose score ≥ half the video score, weights ∝ line score (top 3, sum ≤ 1).
 - Contradiction: the same unvalidated cue as the trained model (contradiction.py), never −1
   unless the user opts in.
+
+Embeddings come from ONNX Runtime (the base encoder exported once into the user cache, see
+onnx_backend.py) so loading needs no torch; torch is the fallback, as for the trained model.
 """
 
 from __future__ import annotations
@@ -21,17 +24,18 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import torch
 
+from valuedesk.classify import onnx_backend
 from valuedesk.classify.base import Evidence, Profile, ValueScore
 from valuedesk.classify.contradiction import contradiction_strength
 from valuedesk.classify.data import PVD_FILE, lines_text
-from valuedesk.classify.encoder import load_base_encoder, mean_pool, token_counts, tokenize
 from valuedesk.classify.evidence import make_windows
 from valuedesk.classify.model import VideoRules, dominant_mask
 from valuedesk.classify.prototypes import PROTOTYPES
+from valuedesk.classify.tokens import token_counts
 from valuedesk.script import ScriptLine
 from valuedesk.values import VALUE_IDS, VALUES, Label
 
@@ -59,17 +63,40 @@ def lexicon_hits(text: str, lexicon: dict[str, frozenset[str]]) -> np.ndarray:
     return np.array([1.0 if basic_hit.get(v.basic, False) else 0.0 for v in VALUES])
 
 
+def load_embedder_onnx() -> onnx_backend.OnnxTextNet:
+    """The base MiniLM embedder from the ONNX cache (exported with torch on first use)."""
+
+    def export(path: Path) -> np.ndarray:
+        from valuedesk.classify.onnx_export import export_base_embedder
+
+        return export_base_embedder(path)
+
+    return onnx_backend.cached_net("minilm-embed", onnx_backend.base_files(), export)
+
+
 class ZeroShotClassifier:
     """Definition/prototype similarity + PVD lexicon; implements `ValueClassifier`."""
 
     model_id = MODEL_ID
 
-    def __init__(self, *, rules: VideoRules | None = None, device: str = "cpu", batch_size: int = 64) -> None:
-        self.encoder = load_base_encoder().to(torch.device(device))
+    def __init__(self, *, rules: VideoRules | None = None, device: str = "cpu", batch_size: int = 64,
+                 backend: str | None = None) -> None:
         self.rules = rules or VideoRules()
         self.batch_size = batch_size
+        self.device = device
         self.lexicon = load_lexicon()
         self.thresholds = np.full(len(VALUE_IDS), THRESHOLD)
+        self._encoder: Any = None
+        self._onnx: onnx_backend.OnnxTextNet | None = None
+        wanted = backend or onnx_backend.requested_backend()
+        if wanted != "torch" and device == "cpu":
+            try:
+                self._onnx = load_embedder_onnx()
+            except onnx_backend.CacheError as exc:
+                if wanted == "onnx":
+                    raise
+                onnx_backend.log.warning("valuedesk: ONNX inference unavailable (%s); using torch", exc)
+        self.backend = "onnx" if self._onnx is not None else "torch"
         protos: list[str] = []
         owner: list[int] = []
         for j, v in enumerate(VALUES):
@@ -79,17 +106,40 @@ class ZeroShotClassifier:
         self._proto = self.embed(protos)
         self._owner = np.array(owner)
 
-    @torch.inference_mode()
+    @property
+    def encoder(self) -> Any:
+        """The torch base encoder (loaded on first use when inference runs on ONNX)."""
+        if self._encoder is None:
+            import torch
+
+            from valuedesk.classify.encoder import load_base_encoder
+
+            self._encoder = load_base_encoder().to(torch.device(self.device))
+        return self._encoder
+
+    def warm_up(self) -> None:
+        """Nothing to do: loading already embedded the prototypes."""
+
     def embed(self, texts: list[str]) -> np.ndarray:
         """Normalised mean-pooled MiniLM embeddings (the sentence-transformers recipe)."""
+        if self._onnx is not None:
+            return self._onnx.run(texts, max_length=128, batch_size=self.batch_size)
+        return self._embed_torch(texts)
+
+    def _embed_torch(self, texts: list[str]) -> np.ndarray:
+        import torch
+
+        from valuedesk.classify.encoder import mean_pool, tokenize
+
         out = np.zeros((len(texts), int(self.encoder.config.hidden_size)), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for s in range(0, len(order), self.batch_size):
-            idx = order[s : s + self.batch_size]
-            batch = tokenize([texts[i] for i in idx], 128)
-            h = self.encoder(**batch).last_hidden_state
-            e = torch.nn.functional.normalize(mean_pool(h, batch["attention_mask"]), dim=-1)
-            out[idx] = e.numpy()
+        with torch.inference_mode():
+            for s in range(0, len(order), self.batch_size):
+                idx = order[s : s + self.batch_size]
+                batch = tokenize([texts[i] for i in idx], 128)
+                h = self.encoder(**batch).last_hidden_state
+                e = torch.nn.functional.normalize(mean_pool(h, batch["attention_mask"]), dim=-1)
+                out[idx] = e.numpy()
         return out
 
     def similarity(self, texts: list[str]) -> np.ndarray:

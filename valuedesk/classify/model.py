@@ -12,23 +12,29 @@ Rules (stated, also written into each Profile's model folder config):
   At most `max_dominant` (2) values per video, highest scores first.
 - Contradicted (−1) only when the user opts in with `contradiction_threshold`; otherwise the
   unvalidated cue strength is only reported in `ValueScore.contradiction` (contradiction.py).
+
+Inference runs on ONNX Runtime from a per-user cache (onnx_backend.py) so that loading imports
+neither torch nor transformers; torch is the fallback (no cache possible, export failure,
+device other than cpu, or $VALUEDESK_CLASSIFY_BACKEND=torch) and the training path.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import torch
 
+from valuedesk.classify import onnx_backend
 from valuedesk.classify.base import Evidence, Profile, ValueScore
 from valuedesk.classify.contradiction import contradiction_strength
 from valuedesk.classify.data import REPO_ROOT, lines_text
-from valuedesk.classify.encoder import ModelLoadError, load_delta, predict_logits, token_counts
 from valuedesk.classify.evidence import Window, attribute, line_coverage, loo_texts, make_windows
+from valuedesk.classify.tokens import CONFIG_FILE, DELTA_FILE, ModelLoadError, token_counts
 from valuedesk.script import ScriptLine
 from valuedesk.values import VALUE_IDS, Label
 
@@ -69,20 +75,87 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
+def read_config(model_dir: Path) -> dict[str, Any]:
+    """config.json of a model folder (ModelLoadError when the folder is not a model)."""
+    cfg_path = model_dir / CONFIG_FILE
+    if not cfg_path.is_file() or not (model_dir / DELTA_FILE).is_file():
+        raise ModelLoadError(f"{model_dir} is not a ValueDesk model folder (needs {CONFIG_FILE} and {DELTA_FILE})")
+    cfg: dict[str, Any] = json.loads(cfg_path.read_text(encoding="utf-8"))
+    return cfg
+
+
+def value_net_files(model_dir: Path) -> list[tuple[str, Path]]:
+    """The files a trained network is built from (its ONNX cache key): config, delta, the base package."""
+    return [("model/" + CONFIG_FILE, model_dir / CONFIG_FILE), ("model/" + DELTA_FILE, model_dir / DELTA_FILE),
+            *onnx_backend.base_files()]
+
+
+def load_value_onnx(model_dir: Path, max_length: int = 128) -> onnx_backend.OnnxTextNet:
+    """The model folder's network from the ONNX cache (exported with torch on first use)."""
+    files = value_net_files(model_dir)
+
+    def export(path: Path) -> np.ndarray:
+        from valuedesk.classify.onnx_export import export_value_net
+
+        return export_value_net(model_dir, path, max_length)
+
+    return onnx_backend.cached_net(f"valuenet-l{max_length}", files, export)
+
+
 class TrainedClassifier:
-    """Fine-tuned MiniLM (packaged base + shipped delta) implementing `ValueClassifier`."""
+    """Fine-tuned MiniLM (packaged base + shipped delta) implementing `ValueClassifier`.
+
+    `backend`: "auto" (ONNX Runtime from the cache, torch when that is impossible), "onnx" (same,
+    but fail instead of falling back) or "torch"; None reads $VALUEDESK_CLASSIFY_BACKEND.
+    `self.backend` tells which one is in use.
+    """
 
     def __init__(self, model_dir: str | Path = DEFAULT_MODEL_DIR, *, shape: str | None = None,
-                 rules: VideoRules | None = None, device: str = "cpu", batch_size: int = 64) -> None:
+                 rules: VideoRules | None = None, device: str = "cpu", batch_size: int = 64,
+                 backend: str | None = None) -> None:
         self.model_dir = Path(model_dir)
-        self.net, self.config = load_delta(self.model_dir)
-        self.device = torch.device(device)
-        self.net.to(self.device)
+        self.config = read_config(self.model_dir)
+        self.device = device
         self.model_id: str = str(self.config.get("model_id", "valuedesk-minilm"))
         self.max_length = int(self.config.get("max_length", 128))
         self.batch_size = batch_size
         self.rules = rules or VideoRules()
         self.use_shape(shape or str(self.config.get("runtime_shape", "script")))
+        self._net: Any = None
+        self._onnx: onnx_backend.OnnxTextNet | None = None
+        wanted = backend or onnx_backend.requested_backend()
+        if wanted != "torch" and device == "cpu":
+            try:
+                self._onnx = load_value_onnx(self.model_dir, self.max_length)
+            except onnx_backend.CacheError as exc:
+                if wanted == "onnx":
+                    raise
+                onnx_backend.log.warning("valuedesk: ONNX inference unavailable (%s); using torch", exc)
+        self.backend = "onnx"
+        if self._onnx is None:
+            _ = self.net  # sets backend = "torch"
+
+    @property
+    def net(self) -> Any:
+        """The torch ValueNet, loaded on first use when inference ran on ONNX.
+
+        Touching it switches this instance to torch inference for good: callers take the net to
+        train or edit it (retrain.py fine-tunes it in place), and predictions must follow.
+        """
+        if self._net is None:
+            import torch
+
+            from valuedesk.classify.encoder import load_delta
+
+            net, _ = load_delta(self.model_dir)
+            self._net = net.to(torch.device(self.device))
+        self._onnx = None
+        self.backend = "torch"
+        return self._net
+
+    def warm_up(self) -> None:
+        """One tiny forward pass, so the first video does not pay for lazy allocations."""
+        self.calibrated_logits(["warm up"])
 
     def use_shape(self, shape: str) -> None:
         """Pick the calibration/threshold set ("script" at run time, "argument" for ValueEval input)."""
@@ -96,9 +169,18 @@ class TrainedClassifier:
         self.thresholds = np.array([c["thresholds"][v] for v in VALUE_IDS], dtype=np.float64)
 
     # ------------------------------------------------------------ scoring
+    def raw_logits(self, texts: list[str]) -> np.ndarray:
+        """Uncalibrated value logits (n, 19) from the active backend."""
+        if not texts:
+            return np.zeros((0, len(VALUE_IDS)), dtype=np.float32)
+        if self._onnx is not None:
+            return self._onnx.run(texts, max_length=self.max_length, batch_size=self.batch_size)
+        from valuedesk.classify.encoder import predict_logits
+
+        return predict_logits(self.net, texts, max_length=self.max_length, batch_size=self.batch_size).numpy()
+
     def calibrated_logits(self, texts: list[str]) -> np.ndarray:
-        raw = predict_logits(self.net, texts, max_length=self.max_length, batch_size=self.batch_size).numpy()
-        return raw * self.platt[:, 0] + self.platt[:, 1]
+        return self.raw_logits(texts) * self.platt[:, 0] + self.platt[:, 1]
 
     def predict_texts(self, texts: list[str]) -> np.ndarray:
         """Calibrated probabilities (n, 19) for ready-made texts (one window each)."""
