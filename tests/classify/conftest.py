@@ -1,12 +1,15 @@
-"""Small fixtures derived from the vendored Touché23 data (the first rows of each split)."""
+"""Small fixtures derived from the vendored Touché23 data (the first rows of each split), and a
+session-wide temporary ONNX cache (tests never read or write the user's ~/.cache)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from valuedesk.classify.data import TOUCHE_DIR
+from valuedesk.classify.onnx_backend import BACKEND_ENV, CACHE_ENV
 
 
 def _head(src: Path, dst: Path, n: int, drop_column: str | None = None) -> None:
@@ -37,3 +40,13 @@ def tiny_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_data19(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_fixture(tmp_path_factory.mktemp("touche-tiny19"), nineteen=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def onnx_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One temporary ONNX cache for the session: the shipped model is exported once, then reused."""
+    folder = tmp_path_factory.mktemp("valuedesk-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(CACHE_ENV, str(folder))
+        mp.delenv(BACKEND_ENV, raising=False)
+        yield folder
