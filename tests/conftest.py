@@ -30,6 +30,13 @@ def _is_loopback(address: object) -> bool:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _private_model_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled model caches (ONNX) go to a session folder, never the user's ~/.cache."""
+    if "VALUEDESK_CACHE_DIR" not in os.environ:
+        os.environ["VALUEDESK_CACHE_DIR"] = str(tmp_path_factory.mktemp("valuedesk-cache"))
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _one_qapplication() -> object:
     """Create the widget-capable QApplication before any code makes a bare QGuiApplication.
 

@@ -74,12 +74,8 @@ class AnalysisEngine:
         if self._classifier is None:
             from valuedesk.classify import load_classifier
 
-            device = "cpu" if self.settings.device == "auto" else self.settings.device
-            if self.settings.device == "auto":
-                import torch
-
-                device = "cuda" if torch.cuda.is_available() else "cpu"
-            self._classifier = load_classifier(self.settings.classifier, device=device)
+            # "auto" is resolved by the loader without importing torch on CPU builds.
+            self._classifier = load_classifier(self.settings.classifier, device=self.settings.device)
         return self._classifier
 
     def _warm_classifier(self) -> Any:
