@@ -145,15 +145,19 @@ def scene_notes(
     *,
     audio: np.ndarray | None = None,
     sample_rate: int = 16000,
+    faces: Sequence[int] | None = None,
 ) -> list[ScriptLine]:
-    """Scene notes (kind="scene") and, given the decoded `audio`, sound notes (kind="sound")."""
+    """Scene notes (kind="scene") and, given the decoded `audio`, sound notes (kind="sound").
+
+    `faces` (from `face_counts(keyframes)`) may be computed beforehand, e.g. while Whisper runs.
+    """
     duration = max(info.duration_ms, max((k.t_ms for k in keyframes), default=0))
     if audio is not None and audio.size:
         has_sound = bool((rms_envelope(audio, sample_rate, _WINDOW_MS) >= _SOUND_RMS).any())
     else:
         has_sound = info.has_audio and audio is None  # unknown loudness: trust the stream
     cuts = sorted(c for c in cuts if 0 < c < duration)
-    counts = face_counts(keyframes) if keyframes else []
+    counts = list(faces) if faces is not None else face_counts(keyframes) if keyframes else []
 
     # fragments of text per moment, joined into one note per moment
     moments: dict[int, list[str]] = {}

@@ -88,7 +88,7 @@ class AnalysisEngine:
     def analyze(self, path: Path, post: PostInfo, *, progress: ProgressFn | None = None,
                 should_stop: StopFn | None = None) -> AnalysisOutput:
         from valuedesk.media.audio import load_audio
-        from valuedesk.media.cues import scene_notes
+        from valuedesk.media.cues import face_counts, scene_notes
         from valuedesk.media.frames import extract_keyframes
         from valuedesk.media.ocr import drop_subtitles, read_onscreen
         from valuedesk.media.probe import probe
@@ -116,8 +116,8 @@ class AnalysisEngine:
         def asr_progress(done: float) -> None:
             step("transcribe", f"transcribing speech {done:.0%}", within=done)
 
-        # Whisper keeps about one core busy: load the value model, decode keyframes and read
-        # on-screen text beside it; only the subtitle filter and scene notes need the words.
+        # Whisper keeps about one core busy: load the value model, decode keyframes, read on-screen
+        # text and look for faces beside it; only the subtitle filter and scene notes need the words.
         with ThreadPoolExecutor(2, thread_name_prefix="analysis") as pool:
             asr = pool.submit(timed, "transcribe", lambda: self.transcriber.transcribe(audio, progress=asr_progress)) \
                 if audio is not None else None
@@ -126,6 +126,7 @@ class AnalysisEngine:
                 "frames", lambda: extract_keyframes(path, info, interval_s=self.settings.keyframe_interval_s))
             texts = timed("ocr", lambda: read_onscreen(keyframes, self.ocr, duration_ms=info.duration_ms)) \
                 if self.settings.ocr and keyframes else []
+            faces = timed("cues", lambda: face_counts(keyframes))
             transcript = asr.result() if asr is not None else None
             model.result()
         speech = list(transcript.lines) if transcript else []
@@ -133,7 +134,7 @@ class AnalysisEngine:
         step("ocr", "reading on-screen text")
         onscreen: list[ScriptLine] = drop_subtitles(texts, words)
         step("cues", "describing scenes")
-        scenes = timed("cues", lambda: scene_notes(info, keyframes, cuts, speech, audio=audio))
+        scenes = timed("cues", lambda: scene_notes(info, keyframes, cuts, speech, audio=audio, faces=faces))
         lines = speech + onscreen + scenes + post_lines(post, info.duration_ms)
         script = Script(lines, duration_ms=info.duration_ms, has_sound=info.has_audio,
                         language=transcript.language if transcript else "")
