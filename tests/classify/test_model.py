@@ -101,3 +101,30 @@ def test_shipped_folder_has_no_stray_files() -> None:
     names = {p.name for p in DEFAULT_MODEL_DIR.iterdir()}
     assert {"config.json", "delta.safetensors", "MODEL_CARD.md"} <= names
     assert Path(DEFAULT_MODEL_DIR / "delta.safetensors").stat().st_size < 15 * 1024 * 1024
+
+
+def test_at_most_five_values_present_furthest_above_threshold(model: TrainedClassifier) -> None:
+    from dataclasses import replace
+
+    import numpy as np
+
+    script = CAR + [ScriptLine(11000, 14000, ln.kind, ln.speaker, ln.text) for ln in GRANDMA]
+    rules = model.rules
+    try:
+        model.rules = replace(rules, max_present=None)
+        uncapped = model.classify(script)
+        model.rules = replace(rules, max_present=2)
+        capped = model.classify(script)
+    finally:
+        model.rules = rules
+    present = [v for v in VALUE_IDS if uncapped.scores[v].label >= Label.PRESENT]
+    assert len(present) > 2, "the mixed script should carry several values"
+
+    def margin(v: str) -> float:
+        s, t = uncapped.scores[v].score, uncapped.scores[v].threshold
+        return float(np.log(s / (1 - s)) - np.log(t / (1 - t)))
+
+    expected = set(sorted(present, key=margin, reverse=True)[:2])
+    assert {v for v in VALUE_IDS if capped.scores[v].label >= Label.PRESENT} == expected
+    assert {e.value_id for e in capped.evidence} <= expected
+    assert sum(s.label >= Label.PRESENT for s in model.classify(script).scores.values()) <= 5
