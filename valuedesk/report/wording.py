@@ -163,5 +163,8 @@ METHOD = (
     "short scene notes, each with its time). A computer model then estimated, for each of the 19 "
     "human values of Schwartz's refined theory, whether the video promotes it (present), makes it "
     "its main message (dominant) or goes against it (contradicted). Quotes are the script lines "
-    "that weighed most in that estimate. Confidence is the model's own score from 0 to 100 %."
+    "that weighed most in that estimate. Confidence is the model's own score from 0 to 100 %. "
+    "The model was trained on written arguments, not videos, and notices that a value is at "
+    "stake rather than which side the video takes: a video that mocks rules can still show "
+    "'Conformity: rules' as promoted. 'Goes against' labels come from a person's review."
 )
