@@ -83,6 +83,13 @@ def evaluate_reviewed(classifier: Any, examples: Sequence[ReviewedExample], *, m
     Only reviewed (video, value) cells count. Values whose gold frequency (of that polarity)
     is below `min_frequency` are reported but left out of the macro and weighted averages.
     """
+    pred = labels_matrix(classify_all(classifier, [ex.lines for ex in examples])) if examples else None
+    return report_from_labels(examples, pred, min_frequency)
+
+
+def report_from_labels(examples: Sequence[ReviewedExample], pred: np.ndarray | None,
+                       min_frequency: float = 0.05) -> ProjectReport:
+    """The `evaluate_reviewed` protocol on ready predictions (so retraining folds can be pooled)."""
     k = len(VALUE_IDS)
     gold = np.zeros((len(examples), k), dtype=np.int64)
     mask = np.zeros((len(examples), k), dtype=bool)
@@ -92,10 +99,10 @@ def evaluate_reviewed(classifier: Any, examples: Sequence[ReviewedExample], *, m
                 j = VALUE_IDS.index(vid)
                 gold[i, j] = int(Label.parse(int(lab)))
                 mask[i, j] = True
-    pred = labels_matrix(classify_all(classifier, [ex.lines for ex in examples])) if examples else gold.copy()
+    if pred is None:
+        pred = gold.copy()
     reports = []
     for g, p in (((gold >= 1), (pred >= 1)), ((gold == -1), (pred == -1))):
-        n_rev = np.maximum(mask.sum(axis=0), 1)
-        freq = (g & mask).sum(axis=0) / n_rev
+        freq = (g & mask).sum(axis=0) / np.maximum(mask.sum(axis=0), 1)
         reports.append(evaluate_binary(g, p, include=list(freq >= min_frequency), mask=mask))
     return ProjectReport(reports[0], reports[1], len(examples), int(mask.sum()))

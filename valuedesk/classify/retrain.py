@@ -35,8 +35,13 @@ import torch
 
 from valuedesk.classify.data import lines_text
 from valuedesk.classify.encoder import ModelLoadError, freeze_unshipped, save_delta, tokenize
-from valuedesk.classify.evaluate import ProjectReport, ReviewedExample, classify_all, labels_matrix
-from valuedesk.classify.metrics import Report, evaluate_binary
+from valuedesk.classify.evaluate import (
+    ProjectReport,
+    ReviewedExample,
+    classify_all,
+    labels_matrix,
+    report_from_labels,
+)
 from valuedesk.classify.model import TrainedClassifier
 from valuedesk.values import BY_ID, VALUE_IDS, Label
 
@@ -171,25 +176,6 @@ def fine_tune(clf: TrainedClassifier, videos: Sequence[_Video], cfg: RetrainConf
 
 
 # ---------------------------------------------------------------- evaluation
-def report_from_labels(examples: Sequence[ReviewedExample], pred: np.ndarray,
-                       min_frequency: float = 0.05) -> ProjectReport:
-    """The `evaluate_reviewed` protocol on ready predictions (so folds can be pooled)."""
-    k = len(VALUE_IDS)
-    gold = np.zeros((len(examples), k), dtype=np.int64)
-    mask = np.zeros((len(examples), k), dtype=bool)
-    for i, ex in enumerate(examples):
-        for vid, lab in ex.labels.items():
-            if vid in VALUE_IDS:
-                j = VALUE_IDS.index(vid)
-                gold[i, j] = int(Label.parse(int(lab)))
-                mask[i, j] = True
-    reports: list[Report] = []
-    for g, p in (((gold >= 1), (pred >= 1)), ((gold == -1), (pred == -1))):
-        freq = (g & mask).sum(axis=0) / np.maximum(mask.sum(axis=0), 1)
-        reports.append(evaluate_binary(g, p, include=list(freq >= min_frequency), mask=mask))
-    return ProjectReport(reports[0], reports[1], len(examples), int(mask.sum()))
-
-
 def _predict(clf: TrainedClassifier, examples: Sequence[ReviewedExample]) -> np.ndarray:
     return labels_matrix(classify_all(clf, [ex.lines for ex in examples]))
 

@@ -27,13 +27,13 @@ class AnalysisCrashed(AnalysisFailed):
     """The child process died (segfault, out of memory, killed)."""
 
 
-def _serve(requests: Any, replies: Any, settings: dict[str, Any]) -> None:
+def _serve(inbox: Any, replies: Any, settings: dict[str, Any]) -> None:
     from valuedesk.media.errors import MediaError
     from valuedesk.pipeline.analyze import AnalysisEngine
 
     engine = AnalysisEngine(AnalysisSettings.from_dict(settings))
     while True:
-        job = requests.get()
+        job = inbox.get()
         if job is None:
             return
         path, post = job
@@ -57,16 +57,16 @@ class AnalysisProcess:
         self.settings = settings
         self._ctx = mp.get_context("spawn")
         self._proc: Any = None
-        self._requests: Any = None
+        self._inbox: Any = None
         self._replies: Any = None
 
     def _ensure(self) -> None:
         if self._proc is not None and self._proc.is_alive():
             return
-        self._requests = self._ctx.Queue()
+        self._inbox = self._ctx.Queue()
         self._replies = self._ctx.Queue()
         self._proc = self._ctx.Process(
-            target=_serve, args=(self._requests, self._replies, self.settings.to_dict()),
+            target=_serve, args=(self._inbox, self._replies, self.settings.to_dict()),
             name="valuedesk-analysis", daemon=True)
         self._proc.start()
 
@@ -77,7 +77,7 @@ class AnalysisProcess:
     def analyze(self, path: Path, post: PostInfo, *, progress: ProgressFn | None = None,
                 should_stop: StopFn | None = None) -> AnalysisOutput:
         self._ensure()
-        self._requests.put((str(path), post))
+        self._inbox.put((str(path), post))
         while True:
             if should_stop is not None and should_stop():
                 self.kill()
@@ -107,7 +107,7 @@ class AnalysisProcess:
 
     def close(self) -> None:
         if self._proc is not None and self._proc.is_alive():
-            self._requests.put(None)
+            self._inbox.put(None)
             self._proc.join(timeout=5)
             if self._proc.is_alive():
                 self._proc.kill()
