@@ -243,3 +243,9 @@ def test_csv_reader_sees_one_record_per_row_despite_newlines(project: Project, t
     text = to_csv([{"quote": "two\nlines, \"quoted\"", "time": "00:01.0"}], ("quote", "time"))
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline="")))
     assert rows == [{"quote": "two\nlines, \"quoted\"", "time": "00:01.0"}]
+
+
+def test_subtitles_leave_out_the_generic_speaker_tag() -> None:
+    from valuedesk.report.subtitles import _speaker_name
+
+    assert _speaker_name("SPEAKER") == "" and _speaker_name(" ") == "" and _speaker_name("GIRL") == "GIRL"

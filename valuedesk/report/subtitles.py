@@ -31,7 +31,7 @@ def cues(lines: Sequence[ScriptLine], *, onscreen: bool = False) -> list[Cue]:
         if ln.kind not in kinds or not text:
             continue
         end = ln.end_ms if ln.end_ms > ln.start_ms else ln.start_ms + MIN_CUE_MS
-        out.append(Cue(ln.start_ms, end, ln.speaker.strip() if ln.kind == "speech" else "", text,
+        out.append(Cue(ln.start_ms, end, _speaker_name(ln.speaker) if ln.kind == "speech" else "", text,
                        ln.kind == "onscreen"))
     return out
 
@@ -78,3 +78,9 @@ def to_vtt(items: Sequence[Cue]) -> str:
             text = f"<v {_vtt_escape(c.speaker)}>{text}"
         blocks.append(f"{vtt_time(c.start_ms)} --> {vtt_time(c.end_ms)}\n{text}\n")
     return "\n".join(blocks)
+
+
+def _speaker_name(speaker: str) -> str:
+    """A real speaker name is worth showing; the transcriber's generic "SPEAKER" is not."""
+    name = speaker.strip()
+    return "" if name.upper() in ("SPEAKER", "") else name

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -40,7 +40,6 @@ from valuedesk.ui.theme import ThemeController
 from valuedesk.ui.timeline import ScriptTimeline
 from valuedesk.ui.value_panel import ValuePanel
 from valuedesk.ui.welcome import WelcomePage
-from valuedesk.values import BY_ID
 
 PROJECT_FILTER = "ValueDesk project (*.vdproj);;All files (*)"
 MEDIA_FILTER = "Videos and audio ({});;All files (*)".format(" ".join(f"*{s}" for s in sorted(MEDIA_SUFFIXES)))
@@ -455,7 +454,7 @@ class MainWindow(QMainWindow):
         self.value_panel.set_time(ms)
 
     def _mark_value(self, value_id: str) -> None:
-        color = QColor(BY_ID[value_id].color) if value_id in BY_ID else QColor("#D0342C")
+        color = self.value_panel.mark_color(value_id)  # red for a contradicted value, else its group colour
         self.timeline.mark_lines(self.value_panel.evidence_lines(value_id), color)
 
     def select_value(self, value_id: str) -> None:
