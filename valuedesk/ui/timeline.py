@@ -3,6 +3,9 @@
 A model + QListView + painting delegate (not thousands of item widgets), because scripts of long
 videos have thousands of lines and `set_time` runs ~20×/s from the player: it is a binary search
 over start times and touches the view only when the current line changes.
+
+Review edits (right-click menu or E / Delete / F2 on selected lines) are only requested here, as
+signals; the window stores them as reviews and hands back the corrected lines and marks.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -21,13 +25,16 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QListView,
+    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -216,10 +223,12 @@ class LineDelegate(QStyledItemDelegate):
 
 
 class ScriptTimeline(QWidget):
-    """Scrollable timed script; follows playback and emits seeks on click."""
+    """Scrollable timed script; follows playback, emits seeks on click and review edit requests."""
 
     seek_requested = Signal(int)
     line_clicked = Signal(int)
+    evidence_edit_requested = Signal(list, bool)  # (line indices, True = add / False = remove) for the review value
+    text_edit_requested = Signal(int, str)  # (line index, corrected text)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -232,7 +241,7 @@ class ScriptTimeline(QWidget):
         self.view.setWordWrap(True)
         self.view.setResizeMode(QListView.ResizeMode.Adjust)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.clicked.connect(self._on_clicked)
         self.view.activated.connect(self._on_clicked)
@@ -254,6 +263,14 @@ class ScriptTimeline(QWidget):
         lay.addWidget(self.view, 1)
         self._starts: list[int] = []
         self._order: list[int] | None = None  # row order by start time when lines are not sorted
+        self._review_enabled = False
+        self._review_value: str | None = None  # display name of the value evidence edits apply to
+        self.act_add = self._review_action("E", lambda: self._request_evidence(True))
+        self.act_remove = self._review_action(QKeySequence.StandardKey.Delete, lambda: self._request_evidence(False))
+        self.act_text = self._review_action("F2", self.correct_text)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._show_context_menu)
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self.update_review_actions())
         self.set_lines([])
 
     # ------------------------------------------------------------------ API
@@ -268,6 +285,7 @@ class ScriptTimeline(QWidget):
             self._order = sorted(range(len(lines)), key=lambda i: (starts[i], i))
             self._starts = [starts[i] for i in self._order]
         self.count.setText(f"{len(lines)} lines" if lines else "no script yet")
+        self.update_review_actions()
 
     def lines(self) -> list[ScriptLine]:
         return self.model.lines
@@ -305,6 +323,7 @@ class ScriptTimeline(QWidget):
         if self.model.lines:
             self.model.dataChanged.emit(self.model.index(0), self.model.index(len(self.model.lines) - 1),
                                         [MARK_ROLE])
+        self.update_review_actions()
 
     def marked_lines(self) -> set[int]:
         return set(self.model.marked)
@@ -314,7 +333,8 @@ class ScriptTimeline(QWidget):
         if not 0 <= idx < len(self.model.lines):
             return
         index = self.model.index(idx)
-        self.view.setCurrentIndex(index)
+        if self.view.currentIndex() != index:  # a click already set it: keep a Shift/Ctrl multi-selection
+            self.view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         rect = self.view.visualRect(index)
         if not self.view.viewport().rect().contains(rect):  # a line just clicked stays where it is
             self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
@@ -322,6 +342,105 @@ class ScriptTimeline(QWidget):
     def is_line_visible(self, idx: int) -> bool:
         rect = self.view.visualRect(self.model.index(idx))
         return rect.isValid() and self.view.viewport().rect().intersects(rect)
+
+    # ------------------------------------------------------------------ review edits
+    def set_review_enabled(self, on: bool) -> None:
+        """Off for read-only projects (and without a project): the edit actions are disabled."""
+        self._review_enabled = bool(on)
+        self.update_review_actions()
+
+    def set_review_value(self, name: str | None) -> None:
+        """The value (display name) that "Add/Remove as evidence" applies to; None: no value selected.
+
+        Which lines are its evidence now is read from the marks (`mark_lines`)."""
+        self._review_value = name or None
+        self.update_review_actions()
+
+    def selected_lines(self) -> list[int]:
+        return sorted(i.row() for i in self.view.selectionModel().selectedRows())
+
+    def update_review_actions(self, rows: Sequence[int] | None = None) -> None:
+        """Enable/label the edit actions for `rows` (default: the selection)."""
+        rows = self.selected_lines() if rows is None else list(rows)
+        value = self._review_value
+        on = self._review_enabled and bool(rows)
+        adds = [r for r in rows if r not in self.model.marked]
+        removes = [r for r in rows if r in self.model.marked]
+        many = len(rows) > 1
+        noun = f"{len(rows)} lines" if many else "line"
+        self.act_add.setText(f"Add {noun} as evidence for {value}" if value
+                             else "Add as evidence (select a value first)")
+        self.act_remove.setText(f"Remove {noun} as evidence for {value}" if value
+                                else "Remove as evidence (select a value first)")
+        if value and adds and removes:
+            self.act_add.setText(f"Add {len(adds)} of {len(rows)} lines as evidence for {value}")
+            self.act_remove.setText(f"Remove {len(removes)} of {len(rows)} lines as evidence for {value}")
+        self.act_add.setEnabled(on and value is not None and bool(adds))
+        self.act_remove.setEnabled(on and value is not None and bool(removes))
+        self.act_text.setText("Correct text…" if len(rows) <= 1 else "Correct text… (one line at a time)")
+        self.act_text.setEnabled(on and len(rows) == 1)
+        tip = "" if self._review_enabled else "This project is open read-only"
+        for act in (self.act_add, self.act_remove, self.act_text):
+            act.setToolTip(tip or act.text())
+
+    def context_menu(self) -> QMenu:
+        """The right-click menu for the current selection (built fresh; not shown)."""
+        self.update_review_actions()
+        menu = QMenu(self)
+        rows = self.selected_lines()
+        adds = [r for r in rows if r not in self.model.marked]
+        # show whichever applies: "Remove" for lines already evidence, "Add" for the others
+        if adds or not rows:
+            menu.addAction(self.act_add)
+        if len(adds) < len(rows):
+            menu.addAction(self.act_remove)
+        menu.addSeparator()
+        menu.addAction(self.act_text)
+        return menu
+
+    def correct_text(self) -> None:
+        """Ask for a line's corrected text; emits text_edit_requested unless empty or unchanged."""
+        rows = self.selected_lines()
+        self.update_review_actions(rows)
+        if not self.act_text.isEnabled():
+            return
+        row = rows[0]
+        old = self.model.lines[row].text
+        text, ok = QInputDialog.getText(self, "Correct line text",
+                                        f"Line at {format_ms(self.model.lines[row].start_ms)} "
+                                        "(the model's text is kept; this correction is stored as a review):",
+                                        QLineEdit.EchoMode.Normal, old)
+        text = " ".join(str(text).split())
+        if ok and text and text != " ".join(old.split()):
+            self.text_edit_requested.emit(row, text)
+
+    def _request_evidence(self, add: bool) -> None:
+        rows = self.selected_lines()
+        self.update_review_actions(rows)
+        if not (self.act_add if add else self.act_remove).isEnabled():
+            return
+        todo = [r for r in rows if (r in self.model.marked) != add]
+        if todo:
+            self.evidence_edit_requested.emit(todo, add)
+
+    def _review_action(self, key: QKeySequence | QKeySequence.StandardKey | str, slot: Any) -> QAction:
+        act = QAction(self)
+        act.setShortcut(QKeySequence(key))
+        act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # only while the script has focus
+        act.triggered.connect(lambda _checked=False: slot())
+        act.setEnabled(False)
+        self.view.addAction(act)
+        return act
+
+    def _show_context_menu(self, pos: Any) -> None:
+        index = self.view.indexAt(pos)
+        if index.isValid() and not self.view.selectionModel().isSelected(index):
+            self.view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if not self.selected_lines():
+            return
+        menu = self.context_menu()
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     # ------------------------------------------------------------------ internals
     def _follow(self, row: int) -> None:
