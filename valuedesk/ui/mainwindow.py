@@ -262,6 +262,7 @@ class MainWindow(QMainWindow):
         self.queue_dock.setVisible(bool(prefs.settings().value("view/queue_visible", True, type=bool)))
         if self.value_panel.review is not None:
             self.value_panel.review.setEnabled(not readonly)
+        self.timeline.set_review_enabled(not readonly)
         self._set_project_actions(True)
         name = Path(path).name + (" (read-only)" if readonly else "")
         self.setWindowTitle(f"{name} — ValueDesk")
@@ -279,6 +280,7 @@ class MainWindow(QMainWindow):
         self.queue_panel.set_queue(None)
         self.player.unload()
         self.timeline.set_lines([])
+        self.timeline.set_review_enabled(False)
         self.value_panel.clear()
         self.current_video = self.current_creator = None
         if self.project is not None:
@@ -430,6 +432,7 @@ class MainWindow(QMainWindow):
             self._mark_value(self.value_panel.selected_value() or "")
         else:
             self.timeline.mark_lines(set())
+            self.review_actions.target_value(None)
         if seek_ms is not None:
             self.seek_to(seek_ms)
         if line_idx is not None:
@@ -456,6 +459,7 @@ class MainWindow(QMainWindow):
     def _mark_value(self, value_id: str) -> None:
         color = self.value_panel.mark_color(value_id)  # red for a contradicted value, else its group colour
         self.timeline.mark_lines(self.value_panel.evidence_lines(value_id), color)
+        self.review_actions.target_value(value_id)
 
     def select_value(self, value_id: str) -> None:
         self.value_panel.select_value(value_id)
