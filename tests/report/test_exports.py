@@ -249,3 +249,12 @@ def test_subtitles_leave_out_the_generic_speaker_tag() -> None:
     from valuedesk.report.subtitles import _speaker_name
 
     assert _speaker_name("SPEAKER") == "" and _speaker_name(" ") == "" and _speaker_name("GIRL") == "GIRL"
+
+
+def test_csv_cells_that_look_like_formulas_are_defused() -> None:
+    from valuedesk.report.exports import to_csv
+
+    text = to_csv([{"quote": '=HYPERLINK("http://x","click")', "n": -1, "t": "-5 kg in a week", "ok": "fine"}],
+                  ["quote", "n", "t", "ok"])
+    row = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline="")))[0]
+    assert row == {"quote": "'=HYPERLINK(\"http://x\",\"click\")", "n": "-1", "t": "'-5 kg in a week", "ok": "fine"}

@@ -150,13 +150,24 @@ def video_json(r: VideoReading) -> dict[str, Any]:
     }
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula (a quote "=HYPERLINK(...)") gets a leading
+    apostrophe; numbers pass unchanged. Captions and transcripts are untrusted input."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: Sequence[dict[str, Any]], fields: Sequence[str]) -> str:
-    """CSV text with a BOM (Excel) and '' for missing values."""
+    """CSV text with a BOM (Excel), '' for missing values and formula-like text defused."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(fields), lineterminator="\r\n")
     w.writeheader()
     for row in rows:
-        w.writerow({k: "" if row[k] is None else row[k] for k in fields})
+        w.writerow({k: "" if row[k] is None else csv_cell(row[k]) for k in fields})
     return "\ufeff" + buf.getvalue()
 
 
