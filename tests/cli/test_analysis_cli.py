@@ -114,3 +114,13 @@ def test_demo_prints_a_profile_per_clip(tmp_path: Path, garden_clip: Path, voice
     assert main(["demo", "--samples", str(samples), "--project", str(tmp_path / "demo.vdproj"), *BASE]) == 0
     out = capsys.readouterr().out
     assert out.count("━━") == 2 and "garden.mp4" in out and "voice.m4a" in out
+
+
+def test_unreadable_sidecar_is_reported_and_the_video_still_analyzed(
+        tmp_path: Path, voice_only_clip: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clip = tmp_path / "talk.m4a"
+    shutil.copy(voice_only_clip, clip)
+    (tmp_path / "talk.info.json").write_text("{not json", encoding="utf-8")
+    assert main(["analyze", str(clip), "--project", str(tmp_path / "p.vdproj"), *BASE]) == 0
+    err = capsys.readouterr().err
+    assert "! talk.info.json: unreadable sidecar" in err and "✓ talk.m4a: done" in err

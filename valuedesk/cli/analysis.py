@@ -93,7 +93,10 @@ class _Progress:
             print(f"= {name}: {ev.message}", file=self.stream)
         elif ev.stage == "done":
             print(f"✓ {name}: done", file=self.stream)
-        elif ev.stage != "queued":
+        elif ev.stage == "queued":
+            if ev.message:
+                print(f"! {ev.message}", file=self.stream)
+        else:
             print(f"  {name}: {ev.stage:<10} {ev.fraction:4.0%}  {ev.message}", file=self.stream)
         self.stream.flush()
 

@@ -126,7 +126,7 @@ class Analyzer:
                 path, sha256=sha, size_bytes=size, creator=post.creator or "Unknown creator", title=post.title,
                 description=post.description, upload_date=post.upload_date,
                 meta={"hashtags": post.hashtags, "sidecar": post.sidecar, **post.raw})
-            self._emit(job, "queued", 0.0)
+            self._emit(job, "queued", 0.0, post.warning)  # e.g. an unreadable sidecar: analysed without it
             jobs.append(job)
         return jobs
 
