@@ -100,6 +100,16 @@ def project_file(tmp_path: Path, ui_clip: ClipInfo) -> tuple[Path, list[int]]:
     return path, make_project(path, ui_clip, creators=("kidcars", "bestfriends"))
 
 
+@pytest.fixture
+def project(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A small stored project for widget tests (tests/ui/_widget_fixtures.py): (Project, video ids)."""
+    from tests.ui._widget_fixtures import build_project
+
+    p, ids = build_project(tmp_path / "p.vdproj")
+    yield p, ids
+    p.close()
+
+
 class DialogRecorder:
     """Stands in for QMessageBox: records what would have been shown, answers as told."""
 

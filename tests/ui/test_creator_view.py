@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.ui._widget_fixtures import CREATOR, build_project
+from tests.ui._widget_fixtures import CREATOR
 from valuedesk.ui.creator_view import CreatorView, MiniRadar, creator_stats
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def project(tmp_path: Path):  # type: ignore[no-untyped-def]
-    p, ids = build_project(tmp_path / "p.vdproj")
-    yield p, ids
-    p.close()
 
 
 @pytest.fixture

@@ -7,20 +7,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from tests.ui._widget_fixtures import build_project, write_screenshots
+from tests.ui._widget_fixtures import write_screenshots
 from valuedesk.project.store import Project
 from valuedesk.ui.evidence_list import EvidenceList
 from valuedesk.ui.review_panel import ReviewPanel
 from valuedesk.ui.value_panel import ValuePanel
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def project(tmp_path: Path):  # type: ignore[no-untyped-def]
-    p, ids = build_project(tmp_path / "p.vdproj")
-    yield p, ids
-    p.close()
 
 
 @pytest.fixture
