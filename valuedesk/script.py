@@ -56,9 +56,14 @@ class Script:
         return render_script(self.lines, duration_ms=self.duration_ms, has_sound=self.has_sound)
 
 
+def line_order_key(ln: ScriptLine) -> tuple[int, int, int]:
+    """Sort key of `order_lines`: time, then caption, scene, sound, on-screen, speech."""
+    return (ln.start_ms, _KIND_RANK[ln.kind], ln.end_ms)
+
+
 def order_lines(lines: Iterable[ScriptLine]) -> list[ScriptLine]:
     """Time order; the post's caption (at 0) first, then scene notes before what happens in them."""
-    return sorted(lines, key=lambda ln: (ln.start_ms, _KIND_RANK[ln.kind], ln.end_ms))
+    return sorted(lines, key=line_order_key)
 
 
 def format_ms(ms: int) -> str:

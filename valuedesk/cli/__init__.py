@@ -13,6 +13,7 @@ from valuedesk import __version__
 COMMAND_MODULES: tuple[str, ...] = (
     "valuedesk.cli.analysis",  # analyze, show, demo
     "valuedesk.cli.model",  # train, evaluate
+    "valuedesk.cli.scripts",  # score
     "valuedesk.cli.reports",  # report, export
 )
 
