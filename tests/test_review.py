@@ -130,7 +130,7 @@ def test_cli_review(env, capsys: pytest.CaptureFixture[str]) -> None:  # type: i
     p.close()
     run = lambda *a: main([*a, "--project", str(path)])  # noqa: E731
     assert run("review", "morning.mp4", "--value", "Face", "--label", "-1", "--note", "mocked") == 0
-    assert "Face: dominant → contradicted" in capsys.readouterr().out
+    assert "Face: dominant → goes against" in capsys.readouterr().out
     assert run("review", str(vid), "--value", "humility", "--accept") == 0
     assert run("review", "/videos/sunny/morning.mp4", "--value", "hedonism", "--label", "dominant") == 0
     assert run("review", str(vid), "--undo") == 0

@@ -36,7 +36,9 @@ def test_lookup_and_labels() -> None:
     with pytest.raises(KeyError):
         lookup("greed")
     assert Label.parse("dominant") is Label.DOMINANT and Label.parse("-1") is Label.CONTRADICTED
-    assert Label(-1).word == "contradicted"
+    assert Label(-1).word == "contradicted" and Label(-1).phrase == "goes against"
+    assert Label.parse("goes against") is Label.CONTRADICTED and Label.parse("Goes-Against") is Label.CONTRADICTED
+    assert Label.parse("-1") is Label.CONTRADICTED and Label.parse("1") is Label.PRESENT
     with pytest.raises(ValueError):
         Label.parse("maybe")
     json.dumps([int(label) for label in Label])

@@ -40,6 +40,9 @@ class EvidenceLine:
         return render_line_body(ScriptLine(self.start_ms, self.end_ms, self.kind, self.speaker, self.text))
 
 
+UNSURE_BELOW = 0.6  # a model label with less confidence is called uncertain in summaries
+
+
 @dataclass(frozen=True)
 class ValueReading:
     """Model label, reviewed label and evidence of one value in one video."""
@@ -77,8 +80,14 @@ class ValueReading:
         return self.reviewed_label is not None and self.reviewed_label != self.model_label
 
     @property
+    def is_uncertain(self) -> bool:
+        """An unreviewed model label the model itself is not sure of (confidence under UNSURE_BELOW)."""
+        return self.reviewed_label is None and self.model_label != 0 and self.confidence < UNSURE_BELOW
+
+    @property
     def confidence(self) -> float:
-        """The model's confidence in its own label: the contradiction score for −1, else the score."""
+        """The model's confidence in its own label: for −1 its probability that the video goes against the
+        value (given that it is at stake), else the presence score."""
         if self.model_label == Label.CONTRADICTED and self.contradiction > 0:
             return self.contradiction
         return self.score
@@ -211,8 +220,8 @@ def describe(review: dict[str, Any]) -> str:
     name = BY_ID[review["value_id"]].name if review.get("value_id") in BY_ID else "video"
     before, after = json.loads(review["before_json"]), json.loads(review["after_json"])
     if action == "label":
-        b = Label(before).word if before is not None else "—"
-        return f"{name}: {b} → {Label(after).word}"
+        b = Label(before).phrase if before is not None else "—"
+        return f"{name}: {b} → {Label(after).phrase}"
     if action == "evidence_add":
         return f"{name}: added line {review['line_idx']} as evidence"
     if action == "evidence_remove":
@@ -278,7 +287,7 @@ class ReviewService:
         new = self._label(label)
         model = self._analysed(video_id).values[vid].model_label
         if int(new) == model:
-            raise ValueError(f"the model already says {Label(model).word} for {BY_ID[vid].name}; "
+            raise ValueError(f"the model already says {Label(model).phrase} for {BY_ID[vid].name}; "
                              "rejecting needs a different label")
         return self.set_label(video_id, vid, new, note)
 

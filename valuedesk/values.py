@@ -20,14 +20,22 @@ class Label(IntEnum):
 
     @property
     def word(self) -> str:
+        """The machine word (exports, CLI arguments): contradicted / absent / present / dominant."""
         return {-1: "contradicted", 0: "absent", 1: "present", 2: "dominant"}[int(self)]
+
+    @property
+    def phrase(self) -> str:
+        """What people read: −1 is "goes against" (the post works against the value), never "promoted"."""
+        return {-1: "goes against", 0: "absent", 1: "present", 2: "dominant"}[int(self)]
 
     @classmethod
     def parse(cls, text: str | int) -> Label:
-        """Accept -1/0/1/2 or the words ("dominant", "contradicted", ...)."""
+        """Accept -1/0/1/2 or the words ("dominant", "contradicted", "goes against", ...)."""
         if isinstance(text, int):
             return cls(text)
         t = text.strip().lower()
+        if t.replace("-", " ").split() in (["against"], ["goes", "against"], ["go", "against"]):
+            return cls.CONTRADICTED
         for member in cls:
             if t in (member.word, str(int(member))):
                 return member

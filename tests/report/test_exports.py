@@ -92,7 +92,7 @@ def test_quotes_table(reviewed: Project, tmp_path: Path) -> None:
     assert (q["time"], q["value"], q["label"]) == ("00:00.0", "Hedonism", "dominant")
     brother = [r for r in rows if r["quote"].startswith("My little brother")]
     assert {(r["value"], r["label"]) for r in brother} == {("Face", "dominant"),
-                                                           ("Conformity: interpersonal", "contradicted")}
+                                                           ("Conformity: interpersonal", "goes against")}
     assert not any(r["value"] == "Benevolence: caring" for r in rows if r["video"].startswith("My 5am"))
 
 

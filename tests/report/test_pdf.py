@@ -93,7 +93,7 @@ def test_creator_report(reviewed: Project, tmp_path: Path) -> None:
         "What these videos go against most often", "Conformity: interpersonal — 2 of 3 videos",
         "My little brother is so embarrassing", "Dude your face is so red",
         "V1", "V2", "V3", "Garden day with Grandma", "Spicy noodle challenge",
-        "● dominant", "◐ present", "✕ contradicted", "checked by a person", "not a verdict",
+        "● dominant", "◐ present", "✕ goes against", "checked by a person", "not a verdict",
         MODELS["classifier"],
     ):
         assert expected in text, expected

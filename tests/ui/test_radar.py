@@ -45,7 +45,7 @@ def test_profile_labels_and_reviewed_override(radar: RadarWidget) -> None:
     assert radar.effective_label("stimulation") == 2  # reviewer beats the model's 1
     assert radar.effective_label("tradition") == 0
     assert radar.contradicted_values() == ["face", "humility"]
-    assert label_text(-1) == "✕ contradicted"
+    assert label_text(-1) == "✕ goes against"
     assert len(radar._scatter.points()) == len(VALUE_IDS)
     assert len(radar._ghosts.points()) == 1  # where the model had put stimulation
     (ghost,) = radar._ghosts.points()

@@ -195,9 +195,9 @@ def format_profile(summary: dict[str, Any], *, with_script: bool = False, projec
         out.append("   no value detected")
     for v in shown:
         label = v["reviewed_label"] if v["reviewed_label"] is not None else v["label"]
-        word = Label(label).word
+        word = Label(label).phrase
         mark = {2: "██", 1: "█ ", -1: "✗ "}.get(label, "  ")
-        reviewed = f" (model: {Label(v['label']).word})" if v["reviewed_label"] is not None else ""
+        reviewed = f" (model: {Label(v['label']).phrase})" if v["reviewed_label"] is not None else ""
         out.append(f"   {mark} {BY_ID[v['value_id']].name:<27} {word:<12} p={v['score']:.2f}{reviewed}")
         for e in v["evidence"][:3]:
             out.append(f"        {format_ms(e['start_ms'])}  {e['text'][:90]}  (w={e['weight']:.2f})")

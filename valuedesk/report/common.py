@@ -17,13 +17,13 @@ from valuedesk.values import Label
 # Shapes, not colours, carry the label (grey print).
 SYMBOL: dict[int, str] = {2: "●", 1: "◐", 0: "·", -1: "✕"}
 CONTRA_RED = "#B0182A"
-LEGEND = "● dominant · ◐ present · ✕ contradicted (goes against it) · blank: not found · * checked by a person"
+LEGEND = "● dominant · ◐ present · ✕ goes against it · blank: not found · * checked by a person"
 MAX_QUOTE = 420  # characters of one quoted line in a card; the rest is elided
 
 
 def label_badge(label: int) -> str:
     """"● DOMINANT" in bold, contradicted in dark red — readable without colour."""
-    word = Label(label).word.upper()
+    word = Label(label).phrase.upper()
     if label == 0:
         return '<span class="tag">○ ABSENT</span>'
     color = CONTRA_RED if label < 0 else "#111111"
@@ -32,12 +32,12 @@ def label_badge(label: int) -> str:
 
 def label_line(r: ValueReading) -> str:
     """Model's label and confidence, and the reviewer's beside it when there is one."""
-    model = f"Model: {Label(r.model_label).word} ({round(r.confidence * 100)} % confidence)"
+    model = f"Model: {Label(r.model_label).phrase} ({round(r.confidence * 100)} % confidence)"
     if r.reviewed_label is None:
         return esc(model)
     if r.reviewed_label == r.model_label:
         return esc(model + " · confirmed by a reviewer")
-    return esc(model) + f" · <b>Reviewer: {esc(Label(r.reviewed_label).word)}</b>"
+    return esc(model) + f" · <b>Reviewer: {esc(Label(r.reviewed_label).phrase)}</b>"
 
 
 def speaker_words(ev: EvidenceLine) -> str:

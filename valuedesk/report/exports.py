@@ -119,7 +119,7 @@ def quote_rows(readings: Sequence[VideoReading]) -> list[dict[str, Any]]:
                     "quote": " ".join(ev.text.split()), "time": format_ms(ev.start_ms), "start_ms": ev.start_ms,
                     "end_ms": ev.end_ms, "video": r.video.get("title") or "", "video_id": r.video_id,
                     "file_name": r.video.get("file_name") or "", "creator": r.video.get("creator") or "",
-                    "value": vr.value.name, "label": Label(vr.effective).word, "speaker": ev.speaker,
+                    "value": vr.value.name, "label": Label(vr.effective).phrase, "speaker": ev.speaker,
                     "kind": ev.kind, "source": ev.source,
                 })
     return sorted(rows, key=lambda q: (q["creator"], q["video_id"], q["start_ms"], q["value"]))

@@ -183,7 +183,8 @@ def build_video_report(project: Project, video_id: int, paper: str = "a4") -> tu
     dominant = [r.value_id for r in reading.with_label(2)]
     present = [r.value_id for r in reading.with_label(1)]
     contra = [r.value_id for r in reading.with_label(-1)]
-    summary = video_summary(dominant, present, contra)
+    unsure = [r.value_id for r in reading.values.values() if r.effective != 0 and r.is_uncertain]
+    summary = video_summary(dominant, present, contra, unsure)
 
     radar = draw_radar(video_spec(labels))
     resources["radar.png"] = radar

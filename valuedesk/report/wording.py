@@ -105,8 +105,13 @@ def _some(ids: Sequence[str], n: int = 3) -> str:
     return join_words(shown)
 
 
-def video_summary(dominant: Sequence[str], present: Sequence[str], contradicted: Sequence[str]) -> str:
-    """Two or three plain sentences: what the video mostly promotes, also shows, and goes against."""
+def video_summary(dominant: Sequence[str], present: Sequence[str], contradicted: Sequence[str],
+                  unsure: Sequence[str] = ()) -> str:
+    """Plain sentences: what the video mostly promotes, also shows, goes against — and where the reading is unsure.
+
+    Both sides are always said when both exist: a video that promotes fun while going against
+    kindness must never read as a video that simply "promotes fun".
+    """
     parts: list[str] = []
     if dominant:
         parts.append(f"This video mostly promotes {_some(dominant)}.")
@@ -119,6 +124,9 @@ def video_summary(dominant: Sequence[str], present: Sequence[str], contradicted:
         parts.append(f"{lead} {_some(contradicted)}.")
     if not parts:
         parts.append("The automated reading found no clear values in this video.")
+    if unsure:
+        names = join_words([BY_ID[v].name for v in unsure[:3]] + ([f"{len(unsure) - 3} more"] if len(unsure) > 3 else []))
+        parts.append(f"The model is unsure about {names}: check those parts yourself.")
     return " ".join(parts)
 
 
@@ -162,9 +170,11 @@ METHOD = (
     "ValueDesk turned the video into a written script (speech, text on screen, the caption and "
     "short scene notes, each with its time). A computer model then estimated, for each of the 19 "
     "human values of Schwartz's refined theory, whether the video promotes it (present), makes it "
-    "its main message (dominant) or goes against it (contradicted). Quotes are the script lines "
-    "that weighed most in that estimate. Confidence is the model's own score from 0 to 100 %. "
-    "The model was trained on written arguments, not videos, and notices that a value is at "
-    "stake rather than which side the video takes: a video that mocks rules can still show "
-    "'Conformity: rules' as promoted. 'Goes against' labels come from a person's review."
+    "its main message (dominant) or goes against it (shows, mocks, celebrates or recommends the "
+    "opposite, e.g. bragging goes against Humility). Quotes are the script lines that weighed most "
+    "in that estimate. Confidence is the model's own score from 0 to 100 %; for 'goes against' it "
+    "is how sure the model is that the video works against the value. The model was trained on "
+    "written arguments and on short-video scripts written and labelled for ValueDesk; it reads "
+    "what is said and written, not the pictures, and it misses irony and jokes more often than a "
+    "person does. A person's review ('checked by a person') always replaces the model's label."
 )

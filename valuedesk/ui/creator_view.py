@@ -155,7 +155,7 @@ class CreatorView(QWidget):
 
     COLUMNS = ("Value", "Pres.", "Dom.", "Contr.", "Expr.")
     COLUMN_TIPS = ("", "videos where the value is present (label 1)", "videos where it is dominant (label 2)",
-                   "videos that contradict it (label −1)", "share of analysed videos expressing it (1 or 2)")
+                   "videos that go against it (label −1)", "share of analysed videos expressing it (1 or 2)")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -223,7 +223,7 @@ class CreatorView(QWidget):
         extra = "" if st.n_analysed == st.n_videos else f" ({st.n_analysed} analysed)"
         self.header.setText(f"<b>{_esc(creator_name)}</b> — {st.n_videos} video{'s' if st.n_videos != 1 else ''}"
                             f"{extra}. Radar: share of analysed videos expressing each value; "
-                            f"red ✕ / dashed: share contradicting it.")
+                            f"red ✕ / dashed: share going against it.")
         self.radar.set_shares(st.endorsed_share(), st.contradicted_share())
         self._fill_table()
         for m in self.minis:

@@ -32,13 +32,13 @@ from PySide6.QtWidgets import (
 from valuedesk.project.store import Project, ProjectError, video_fs_path
 from valuedesk.script import format_ms
 from valuedesk.ui.radar import CONTRADICTED_COLOR, LABEL_SYMBOL
-from valuedesk.values import BY_ID, VALUES
+from valuedesk.values import BY_ID, VALUES, Label
 
 ROLE = Qt.ItemDataRole.UserRole
 # label filter choices: text -> labels that match (None = any non-absent label of the chosen value)
 LABEL_FILTERS: tuple[tuple[str, tuple[int, ...] | None], ...] = (
     ("any label", None), ("dominant", (2,)), ("present or dominant", (1, 2)), ("present", (1,)),
-    ("contradicted", (-1,)), ("absent", (0,)),
+    ("goes against", (-1,)), ("absent", (0,)),
 )
 STATUS_COLORS = {"failed": CONTRADICTED_COLOR, "analyzing": "#2E86C1", "cancelled": "#B9770E"}
 
@@ -67,7 +67,7 @@ def top_values(project: Project, video_id: int, n: int = 3) -> tuple[str, str]:
     contradicted = sorted((k for k, lab in eff.items() if lab == -1), key=lambda k: -score(k))
     parts = [f"{LABEL_SYMBOL[eff[k]]} {BY_ID[k].short}" for k in endorsed[:n]]
     parts += [f"{LABEL_SYMBOL[-1]} {BY_ID[k].short}" for k in contradicted[:2]]
-    tip = "\n".join(f"{BY_ID[k].name}: {('contradicted', 'absent', 'present', 'dominant')[eff[k] + 1]}"
+    tip = "\n".join(f"{BY_ID[k].name}: {Label(eff[k]).phrase}"
                     for k in endorsed + contradicted)
     return ", ".join(parts) or "no value found", tip or "no value found"
 
@@ -264,7 +264,9 @@ class LibraryPanel(QWidget):
         return out
 
     def set_filter(self, value_id: str | None, label: str = "any label") -> None:
-        """Filter programmatically, e.g. set_filter("humility", "contradicted")."""
+        """Filter programmatically, e.g. set_filter("humility", "goes against") ("contradicted" works too)."""
+        if label == "contradicted":
+            label = "goes against"
         self.value_filter.blockSignals(True)
         self.value_filter.setCurrentIndex(max(0, self.value_filter.findData(value_id)) if value_id else 0)
         self.value_filter.blockSignals(False)

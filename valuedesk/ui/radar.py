@@ -32,11 +32,11 @@ LABEL_SYMBOL: dict[int, str] = {-1: "✕", 0: "·", 1: "●", 2: "◆"}
 
 
 def label_word(label: int | None) -> str:
-    return "" if label is None else Label(int(label)).word
+    return "" if label is None else Label(int(label)).phrase
 
 
 def label_text(label: int | None) -> str:
-    """Symbol + word, e.g. "✕ contradicted": readable without colour."""
+    """Symbol + words, e.g. "✕ goes against": readable without colour."""
     if label is None:
         return ""
     return f"{LABEL_SYMBOL[int(label)]} {label_word(label)}"
@@ -449,11 +449,11 @@ class RadarWidget(QWidget):
         groups = " ".join(f'<span style="color:{g.color}">■</span>&nbsp;{g.name}' for g in GROUPS.values())
         if self._shares is not None:
             marks = (f'<span style="color:{acc}">●</span>&nbsp;expressing · '
-                     f'<span style="color:{red}">✕&nbsp;┄</span>&nbsp;contradicting '
+                     f'<span style="color:{red}">✕&nbsp;┄</span>&nbsp;going against '
                      f'(share of videos; rings ⅓,&nbsp;⅔,&nbsp;all)')
         else:
             marks = (f'<span style="color:{acc}">◆</span>&nbsp;dominant · <span style="color:{acc}">●</span>&nbsp;present · '
-                     f'<span style="color:{red}">✕</span>&nbsp;contradicted · ▢&nbsp;reviewed · '
+                     f'<span style="color:{red}">✕</span>&nbsp;goes against · ▢&nbsp;reviewed · '
                      f'○&nbsp;model · ┈&nbsp;score')
         return f'<span style="color:{fg.name()}; font-size:{self._font_pt}pt">{marks}<br>{groups}</span>'
 
@@ -463,7 +463,7 @@ class RadarWidget(QWidget):
             return ""
         if self._shares is not None:
             e, c = self._shares[0].get(value_id, 0.0), self._shares[1].get(value_id, 0.0)
-            return f"{v.name}\nexpressed in {e:.0%} of videos\ncontradicted in {c:.0%}"
+            return f"{v.name}\nexpressed in {e:.0%} of videos\ngoing against it in {c:.0%}"
         lab = self.effective_label(value_id)
         lines = [v.name, label_text(lab)]
         model = self._labels.get(value_id)

@@ -57,9 +57,9 @@ class ReviewPanel(QWidget):
         row.setSpacing(4)
         keys = {-1: "-", 0: "0", 1: "1", 2: "2"}
         for lab in (Label.CONTRADICTED, Label.ABSENT, Label.PRESENT, Label.DOMINANT):
-            b = QPushButton(f"{LABEL_SYMBOL[int(lab)]} {lab.word}", self)
+            b = QPushButton(f"{LABEL_SYMBOL[int(lab)]} {lab.phrase}", self)
             b.setCheckable(True)
-            b.setToolTip(f"Set the label to {int(lab)} ({lab.word}) — key {keys[int(lab)]}")
+            b.setToolTip(f"Set the label to {int(lab)} ({lab.phrase}) — key {keys[int(lab)]}")
             if lab == Label.CONTRADICTED:
                 b.setStyleSheet(_CHECKED_RED)
             b.clicked.connect(lambda _=False, v=int(lab): self._set_label(v))

@@ -247,12 +247,12 @@ class ValuePanel(QWidget):
             lab = QTableWidgetItem(label_text(eff) if eff is not None else "–")
             sc = QTableWidgetItem(f"{float(score['score']):.0%}" if score else "–")
             contra = float(score.get("contradiction") or 0) if score else 0.0
-            if eff is not None and eff < 0 and contra > 0:  # the cue that made it −1
+            if eff is not None and eff < 0 and contra > 0:  # how sure the model is that the video goes against it
                 sc.setText(f"{sc.text()} ✕{contra:.0%}")
             sc.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if score:
-                sc.setToolTip(f"model probability {float(score['score']):.1%}; threshold "
-                              f"{float(score.get('threshold') or 0.5):.0%}; contradiction "
+                sc.setToolTip(f"at stake: model probability {float(score['score']):.1%} (threshold "
+                              f"{float(score.get('threshold') or 0.5):.0%}); goes against it: "
                               f"{float(score.get('contradiction') or 0):.0%}")
             if rev is None:
                 rtext = ""
