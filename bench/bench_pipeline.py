@@ -134,6 +134,11 @@ def main() -> int:
     speed = duration / full["wall"]
     print(f"\nratio analyze / bare whisper: {ratio:.2f}  (target ≤ 1.3: {'met' if ratio <= 1.3 else 'NOT met'})")
     print(f"speed: {speed:.1f}× real time  (target ≥ 15×: {'met' if speed >= 15 else 'NOT met'})")
+    cls, asr = full["timings"].get("classify"), full["timings"].get("transcribe")
+    if cls is not None and asr:
+        per60 = cls * 60 / duration
+        print(f"classification (values + evidence): {cls:.2f} s = {cls / asr:.2f} × the transcription's "
+              f"{asr:.2f} s; per 60 s of post {per60:.2f} s (target ≤ 1 s: {'met' if per60 <= 1 else 'NOT met'})")
     return 0
 
 

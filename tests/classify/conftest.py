@@ -3,6 +3,7 @@ session-wide temporary ONNX cache (tests never read or write the user's ~/.cache
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +36,25 @@ def make_fixture(root: Path, n: int = 40, *, nineteen: bool = False) -> Path:
 @pytest.fixture(scope="session")
 def tiny_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_fixture(tmp_path_factory.mktemp("touche-tiny"))
+
+
+def make_scripts_fixture(root: Path) -> Path:
+    """A script-corpus folder (train.jsonl, dev.jsonl) from the documented example posts."""
+    from valuedesk.classify.data import REPO_ROOT
+    from valuedesk.classify.posts import attach_labels, post_to_json, read_labels, read_posts
+
+    ex = REPO_ROOT / "docs" / "examples"
+    posts = attach_labels(read_posts(ex / "posts.jsonl"), read_labels(ex / "labels.jsonl"), "labels.jsonl")
+    root.mkdir(parents=True, exist_ok=True)
+    text = "".join(json.dumps(post_to_json(p)) + "\n" for p in posts)
+    for split in ("train", "dev"):
+        (root / f"{split}.jsonl").write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def tiny_scripts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_scripts_fixture(tmp_path_factory.mktemp("scripts-tiny"))
 
 
 @pytest.fixture(scope="session")

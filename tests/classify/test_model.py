@@ -59,7 +59,8 @@ def test_loads_offline_and_implements_protocol(model: TrainedClassifier, monkeyp
     monkeypatch.setattr(socket, "create_connection", no_net)
     clf = load_classifier("trained")
     assert isinstance(clf, ValueClassifier)
-    assert clf.model_id == "valuedesk-minilm-v1"
+    assert clf.model_id == "valuedesk-minilm-v2"
+    assert clf.heads == ("presence", "polarity", "dominance", "presence_argument")
 
 
 def test_luxury_car_script(model: TrainedClassifier) -> None:
@@ -68,7 +69,7 @@ def test_luxury_car_script(model: TrainedClassifier) -> None:
     assert "power_resources" in top or "achievement" in top, top
     assert p.scores["power_resources"].label >= Label.PRESENT
     assert all(0.0 <= s.score <= 1.0 for s in p.scores.values())
-    assert {int(s.label) for s in p.scores.values()} <= {0, 1, 2}  # −1 only when the user opts in
+    assert p.scores["humility"].label != Label.PRESENT  # showing off a car never reads as modesty
 
 
 def test_grandma_script(model: TrainedClassifier) -> None:
@@ -103,21 +104,23 @@ def test_shipped_folder_has_no_stray_files() -> None:
     assert Path(DEFAULT_MODEL_DIR / "delta.safetensors").stat().st_size < 15 * 1024 * 1024
 
 
-def test_at_most_five_values_present_furthest_above_threshold(model: TrainedClassifier) -> None:
+def test_at_most_k_values_at_stake_furthest_above_threshold(model: TrainedClassifier) -> None:
+    """The cap keeps the k values furthest above their thresholds (endorsed or goes against alike)."""
     from dataclasses import replace
 
     import numpy as np
 
     script = CAR + [ScriptLine(11000, 14000, ln.kind, ln.speaker, ln.text) for ln in GRANDMA]
-    rules = model.rules
+    rules, thresholds = model.rules, model.thresholds
     try:
+        model.thresholds = thresholds * 0.5  # so that this short script carries several values
         model.rules = replace(rules, max_present=None)
         uncapped = model.classify(script)
         model.rules = replace(rules, max_present=2)
         capped = model.classify(script)
     finally:
-        model.rules = rules
-    present = [v for v in VALUE_IDS if uncapped.scores[v].label >= Label.PRESENT]
+        model.rules, model.thresholds = rules, thresholds
+    present = [v for v in VALUE_IDS if uncapped.scores[v].label != Label.ABSENT]
     assert len(present) > 2, "the mixed script should carry several values"
 
     def margin(v: str) -> float:
@@ -125,6 +128,7 @@ def test_at_most_five_values_present_furthest_above_threshold(model: TrainedClas
         return float(np.log(s / (1 - s)) - np.log(t / (1 - t)))
 
     expected = set(sorted(present, key=margin, reverse=True)[:2])
-    assert {v for v in VALUE_IDS if capped.scores[v].label >= Label.PRESENT} == expected
+    assert {v for v in VALUE_IDS if capped.scores[v].label != Label.ABSENT} == expected
     assert {e.value_id for e in capped.evidence} <= expected
-    assert sum(s.label >= Label.PRESENT for s in model.classify(script).scores.values()) <= 5
+    cap = model.rules.max_present or len(VALUE_IDS)
+    assert sum(s.label != Label.ABSENT for s in model.classify(script).scores.values()) <= cap

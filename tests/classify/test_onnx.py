@@ -56,7 +56,7 @@ def test_tokenizer_matches_transformers() -> None:
 def test_onnx_and_torch_logits_agree(onnx_clf: TrainedClassifier, torch_clf: TrainedClassifier) -> None:
     assert torch_clf.backend == "torch"
     a, b = onnx_clf.raw_logits(TEXTS), torch_clf.raw_logits(TEXTS)
-    assert a.shape == b.shape == (len(TEXTS), 19)
+    assert a.shape == b.shape == (len(TEXTS), 19 * len(onnx_clf.heads))
     assert float(np.abs(a - b).max()) < 1e-3
     one = np.concatenate([onnx_clf.raw_logits([t]) for t in TEXTS])  # batch of one: no padding at all
     assert float(np.abs(one - b).max()) < 1e-3
@@ -136,8 +136,8 @@ def test_unwritable_cache_falls_back_to_torch(torch_clf: TrainedClassifier, tmp_
 
 
 def test_empty_inputs(onnx_clf: TrainedClassifier) -> None:
-    assert onnx_clf.raw_logits([]).shape == (0, 19)
-    assert onnx_clf.classify([ScriptLine(0, 1000, "speech", "A", "")]).model_id == "valuedesk-minilm-v1"
+    assert onnx_clf.raw_logits([]).shape == (0, 19 * len(onnx_clf.heads))
+    assert onnx_clf.classify([ScriptLine(0, 1000, "speech", "A", "")]).model_id == "valuedesk-minilm-v2"
 
 
 def test_touching_the_torch_net_switches_to_torch() -> None:

@@ -107,7 +107,7 @@ def test_train_project_command(project: Path, capsys: pytest.CaptureFixture[str]
     assert main(["train", "--project", str(project), "--epochs", "1", "--seed", "3"]) == 0
     out = capsys.readouterr().out
     assert "5-fold" in out and "before→after" in out and "macro_f1" in out
-    assert "does not output −1 by default" in out and "Switch back" in out
+    assert "goes against (−1):" in out and "Switch back" in out
     folders = list((project.parent / "clips.models").glob("retrained-*"))
     assert len(folders) == 1 and str(folders[0]) in out
     folder = folders[0]
@@ -133,3 +133,16 @@ def test_leave_one_out_and_refuses_the_shipped_folder(project: Path, tmp_path: P
     assert res.folds == 6 and "leave-one-video-out" in res.summary
     assert (tmp_path / "loo" / "delta.safetensors").is_file()
     assert default_out_dir(Path("/x/my clips.vdproj")).parent == Path("/x/my clips.models")
+
+
+def test_reviewed_goes_against_labels_are_training_targets() -> None:
+    """The same 4-way output as the model: a reviewed −1 is a polarity positive, not just 'absent'."""
+    from types import SimpleNamespace
+
+    from valuedesk.classify.retrain import _targets
+
+    ex = SimpleNamespace(video_id=1, lines=[], labels={"humility": -1, "face": 2, "hedonism": 0})
+    labels, mask = _targets(ex)  # type: ignore[arg-type]
+    j = {v: VALUE_IDS.index(v) for v in ("humility", "face", "hedonism", "tradition")}
+    assert labels[j["humility"]] == -1 and labels[j["face"]] == 2 and labels[j["hedonism"]] == 0
+    assert mask[j["humility"]] and mask[j["hedonism"]] and not mask[j["tradition"]]

@@ -17,10 +17,10 @@ from valuedesk.script import ScriptLine
 
 
 @pytest.fixture(scope="module")
-def tiny_model(tiny_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def tiny_model(tiny_data: Path, tiny_scripts: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("model")
     cfg = TrainConfig(epochs=1, max_steps=1, batch_size=8, seed=1)
-    res = train(tiny_data, out, config=cfg, log=lambda s: None)
+    res = train(tiny_data, out, scripts_dir=tiny_scripts, config=cfg, log=lambda s: None)
     assert res.history and res.history[0]["epoch"] == 1
     return out
 
@@ -46,9 +46,11 @@ def test_evaluate_command_table(tiny_model: Path, tiny_data: Path, capsys: pytes
     assert "Benevolence: caring" in text and "macro_f1" in text and "valueeval_f1" in text
 
 
-def test_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_errors(tmp_path: Path, tiny_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", "--project", "x.vdproj"]) == 2
     assert "no project file" in capsys.readouterr().err
+    assert main(["train", "--data", str(tiny_data), "--out", str(tmp_path / "m")]) == 2
+    assert "has no train.jsonl and dev.jsonl" in capsys.readouterr().err
     assert main(["evaluate", "--data", str(tmp_path)]) == 2
     assert main(["evaluate", "--project", str(tmp_path / "none.vdproj")]) == 2
 
@@ -66,18 +68,23 @@ def test_project_protocol_endorsed_and_contradicted(tiny_model: Path) -> None:
     assert next(m for m in rep.endorsed.per_value if m.value_id == "hedonism").support == 0
 
 
-def test_train_command_and_reproducibility(tiny_data: Path, tiny_model: Path, tmp_path: Path,
+def test_train_command_and_reproducibility(tiny_data: Path, tiny_scripts: Path, tiny_model: Path, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     from safetensors.torch import load_file
 
     out = tmp_path / "m"
-    rc = main(["train", "--data", str(tiny_data), "--out", str(out), "--epochs", "1", "--seed", "1"])
+    rc = main(["train", "--data", str(tiny_data), "--scripts", str(tiny_scripts), "--out", str(out), "--epochs", "1",
+               "--seed", "1"])
     printed = capsys.readouterr().out
-    assert rc == 0 and "macro_f1" in printed and "input=script" in printed
-    assert (out / "config.json").is_file()
+    assert rc == 0 and "macro_f1" in printed and "input=argument" in printed and "script dev split" in printed
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["heads"] == ["presence", "polarity", "dominance", "presence_argument"] and "video_rules" in cfg
+    assert cfg["script_heads"]["C"] in (0.01, 0.03, 0.1)
+    assert set(cfg["calibration"]) == {"argument", "script"}
     # same data, seed and settings as the tiny_model fixture → the same weights
     again = tmp_path / "again"
-    train(tiny_data, again, config=TrainConfig(epochs=1, max_steps=1, batch_size=8, seed=1), log=lambda s: None)
+    train(tiny_data, again, scripts_dir=tiny_scripts, config=TrainConfig(epochs=1, max_steps=1, batch_size=8, seed=1),
+          log=lambda s: None)
     a, b = load_file(str(tiny_model / "delta.safetensors")), load_file(str(again / "delta.safetensors"))
     assert a.keys() == b.keys() and all(bool((a[k] == b[k]).all()) for k in a)
 

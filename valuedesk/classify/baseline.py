@@ -10,8 +10,9 @@ No training data is used. Stated decision rules (constants below):
 - Present (1) when the video score ≥ 0.5; dominant (2) by the same rule as the trained model
   (model.dominant_mask) with coverage = share of lines whose own score ≥ 0.5.
 - Evidence: lines whose score ≥ half the video score, weights ∝ line score (top 3, sum ≤ 1).
-- Contradiction: the same unvalidated cue as the trained model (contradiction.py), never −1
-  unless the user opts in.
+- Contradiction: an explained keyword cue (contradiction.py: negation, rejection and mockery
+  words in the evidence lines), never −1 unless the user opts in. It is kept only as this
+  baseline's −1 reader, to compare against; the trained v2 model has a polarity head instead.
 
 Embeddings come from ONNX Runtime (the base encoder exported once into the user cache, see
 onnx_backend.py) so loading needs no torch; torch is the fallback, as for the trained model.

@@ -1,6 +1,9 @@
-"""A stated, unvalidated contradiction cue (label −1) for human review triage.
+"""The zero-shot baseline's explained keyword cue for label −1 (an opt-in baseline, not the model).
 
-No human-labelled polarity data exists offline, so nothing here is a measured result. The cue
+The trained v2 model decides −1 with its polarity head; this cue stays only so the baseline can
+be compared against it (`valuedesk evaluate --scripts … --model baseline
+--contradiction-threshold T`). It is known to be weak: negative words often endorse ("never give
+up") and contradiction often has no negative word (a brag goes against Humility). The cue
 is deliberately simple and explainable: a value's evidence lines are checked for negation,
 rejection and mockery markers; the value's contradiction strength is the evidence-weighted
 share of such lines. Classifiers fill `ValueScore.contradiction` with it and only turn a label

@@ -21,7 +21,7 @@ from torch import nn
 from valuedesk.classify.tokens import BASE_PACKAGE, CONFIG_FILE, DELTA_FILE, ModelLoadError, base_path, encode
 from valuedesk.classify.tokens import token_counts as token_counts
 
-__all__ = ["BASE_PACKAGE", "CONFIG_FILE", "DELTA_FILE", "ModelLoadError", "ValueNet", "base_path", "freeze_unshipped", "load_base_encoder",
+__all__ = ["BASE_PACKAGE", "CONFIG_FILE", "DELTA_FILE", "HEADS_V1", "HEADS_V2", "ModelLoadError", "ValueNet", "base_path", "freeze_unshipped", "load_base_encoder",
            "load_delta", "mean_pool", "predict_logits", "save_delta", "token_counts", "tokenize"]
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -61,12 +61,23 @@ def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     return (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
 
 
+HEADS_V1: tuple[str, ...] = ("presence",)
+# v2: per value, the value is at stake (presence), contradicted given at stake (polarity), and
+# dominant given endorsed (dominance); the head's outputs are laid out head after head.
+HEADS_V2: tuple[str, ...] = ("presence", "polarity", "dominance")
+# A v2 model whose script heads were refitted (script_heads.py) keeps the fine-tuned presence
+# head for the ValueEval argument form as a fourth block.
+KNOWN_HEADS: tuple[str, ...] = (*HEADS_V2, "presence_argument")
+
+
 class ValueNet(nn.Module):
-    """MiniLM + pooled representation + linear heads (19 values; optional auxiliary level-1 head)."""
+    """MiniLM + pooled representation + linear heads (19 values × heads; optional auxiliary level-1 head)."""
 
     def __init__(self, encoder: nn.Module, n_values: int, *, n_aux: int = 0, pooling: str = "mean",
-                 dropout: float = 0.1) -> None:
+                 dropout: float = 0.1, heads: tuple[str, ...] = HEADS_V1) -> None:
         super().__init__()
+        self.heads = tuple(heads)
+        self.n_values = n_values
         if pooling not in ("mean", "mean+cls"):
             raise ValueError(f"unknown pooling {pooling!r}")
         self.encoder = encoder
@@ -74,7 +85,7 @@ class ValueNet(nn.Module):
         hidden = int(encoder.config.hidden_size)
         width = hidden * (2 if pooling == "mean+cls" else 1)
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(width, n_values)
+        self.head = nn.Linear(width, n_values * len(self.heads))
         self.aux_head = nn.Linear(width, n_aux) if n_aux else None
 
     def features(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
@@ -132,7 +143,7 @@ def save_delta(net: ValueNet, out_dir: Path, config: dict[str, Any]) -> Path:
     save_file(tensors, str(out_dir / DELTA_FILE), metadata={"format": "valuedesk-delta-v1"})
     cfg = dict(config)
     cfg.update({"base": BASE_PACKAGE, "base_fingerprint": _fingerprint(net.encoder), "pooling": net.pooling,
-                "n_values": int(net.head.out_features), "delta_file": DELTA_FILE,
+                "n_values": int(net.n_values), "heads": list(net.heads), "delta_file": DELTA_FILE,
                 "delta_format": "int8 per-row (2-D) / float16 (1-D) difference to the packaged base"})
     (out_dir / CONFIG_FILE).write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
     return out_dir
@@ -162,7 +173,10 @@ def load_delta(model_dir: Path) -> tuple[ValueNet, dict[str, Any]]:
             else:
                 raise ModelLoadError(f"{delta_path.name} lacks {name}")
             p.add_(d.view_as(p))
-    net = ValueNet(encoder, int(cfg["n_values"]), pooling=str(cfg.get("pooling", "mean")), dropout=0.0)
+    heads = tuple(cfg.get("heads", HEADS_V1))
+    if any(h not in KNOWN_HEADS for h in heads):
+        raise ModelLoadError(f"{model_dir} has heads {list(heads)}; this ValueDesk knows {list(KNOWN_HEADS)}")
+    net = ValueNet(encoder, int(cfg["n_values"]), pooling=str(cfg.get("pooling", "mean")), dropout=0.0, heads=heads)
     net.head.load_state_dict({"weight": tensors["head.weight"], "bias": tensors["head.bias"]})
     net.eval()
     return net, cfg

@@ -112,9 +112,14 @@ def fit_platt(gold: np.ndarray, logits: np.ndarray, iters: int = 200) -> np.ndar
         # Platt's smoothed targets keep the fit finite on separable or rare values
         n1, n0 = y.sum(), len(y) - y.sum()
         t = np.where(y > 0, (n1 + 1) / (n1 + 2), 1 / (n0 + 2))
+        def loss(a: float, b: float, x: np.ndarray = x, t: np.ndarray = t) -> float:
+            z = a * x + b  # cross-entropy with the smoothed targets, computed without overflow
+            return float(np.sum(t * np.logaddexp(0.0, -z) + (1 - t) * np.logaddexp(0.0, z)))
+
         a, b = 1.0, 0.0
+        cur = loss(a, b)
         for _ in range(iters):
-            p = 1 / (1 + np.exp(-(a * x + b)))
+            p = 1 / (1 + np.exp(-np.clip(a * x + b, -40, 40)))
             w = np.maximum(p * (1 - p), 1e-9)
             ga, gb = np.sum((p - t) * x), np.sum(p - t)
             haa, hab, hbb = np.sum(w * x * x) + 1e-6, np.sum(w * x), np.sum(w) + 1e-6
@@ -122,15 +127,23 @@ def fit_platt(gold: np.ndarray, logits: np.ndarray, iters: int = 200) -> np.ndar
             if det <= 0:
                 break
             da, db = (hbb * ga - hab * gb) / det, (haa * gb - hab * ga) / det
-            a, b = a - da, b - db
-            if abs(da) + abs(db) < 1e-8:
+            step = 1.0  # damped Newton: halve the step until the loss does not rise (saturated logits)
+            while step > 1e-6 and loss(a - step * da, b - step * db) > cur:
+                step /= 2
+            if step <= 1e-6:
                 break
+            a, b = a - step * da, b - step * db
+            new = loss(a, b)
+            if abs(step * da) + abs(step * db) < 1e-8 or cur - new < 1e-10:
+                cur = new
+                break
+            cur = new
         out[j] = (a, b)
     return out
 
 
 def apply_platt(logits: np.ndarray, platt: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-(logits * platt[:, 0] + platt[:, 1])))
+    return 1 / (1 + np.exp(-np.clip(logits * platt[:, 0] + platt[:, 1], -40, 40)))
 
 
 def format_report(rep: Report, title: str = "", value_names: dict[str, str] | None = None) -> str:

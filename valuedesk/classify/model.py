@@ -14,8 +14,13 @@ Rules (stated, also written into each Profile's model folder config):
   it is present cover ≥ `dominant_coverage` (50 %) of the script's lines, or (b) it is the clear
   top value: score ≥ 0.5 and ≥ `dominant_margin` (0.25) above every other present value's score.
   At most `max_dominant` (2) values per video, highest scores first.
-- Contradicted (−1) only when the user opts in with `contradiction_threshold`; otherwise the
-  unvalidated cue strength is only reported in `ValueScore.contradiction` (contradiction.py).
+- Contradicted (−1), v2 models: a polarity head gives, per value, the probability that the post
+  goes against it given that the value is at stake (read in the window where the value's presence
+  is highest); a present value is contradicted when that probability ≥ the model's
+  `polarity_threshold` (tuned on the script dev split). v1 models (presence head only) never
+  label −1. Dominant, v2: an endorsed value whose dominance probability ≥ `dominance_threshold`,
+  at most `max_dominant` per post (both tuned on dev); v1 keeps the score/coverage rule above.
+  The video rules a v2 model was tuned with are stored in its config ("video_rules").
 
 Inference runs on ONNX Runtime from a per-user cache (onnx_backend.py) so that loading imports
 neither torch nor transformers; torch is the fallback (no cache possible, export failure,
@@ -35,7 +40,6 @@ import numpy as np
 
 from valuedesk.classify import onnx_backend
 from valuedesk.classify.base import Evidence, Profile, ValueScore
-from valuedesk.classify.contradiction import contradiction_strength
 from valuedesk.classify.data import REPO_ROOT, lines_text
 from valuedesk.classify.evidence import Window, attribute, line_coverage, loo_texts, make_windows
 from valuedesk.classify.tokens import CONFIG_FILE, DELTA_FILE, ModelLoadError, token_counts
@@ -55,7 +59,78 @@ class VideoRules:
     dominant_margin: float = 0.25
     max_dominant: int = 2
     evidence_top_k: int = 3
-    contradiction_threshold: float | None = None  # None: never label −1 automatically
+    contradiction_threshold: float | None = None  # zero-shot baseline only: its keyword cue (opt-in)
+    polarity_threshold: float = 0.5  # v2: P(goes against | at stake) at or above → −1
+    dominance_threshold: float = 0.5  # v2: P(dominant | endorsed) at or above → 2
+
+
+def rules_from_config(cfg: dict[str, Any], rules: VideoRules | None) -> VideoRules:
+    """Explicit rules win; else the rules the model was tuned with (config "video_rules"); else defaults."""
+    if rules is not None:
+        return rules
+    tuned = cfg.get("video_rules") or {}
+    known = {f for f in VideoRules.__dataclass_fields__}
+    return VideoRules(**{k: v for k, v in tuned.items() if k in known})
+
+
+@dataclass(frozen=True)
+class HeadLogits:
+    """Per text: calibrated presence logits and, for v2 models, polarity and dominance logits (n, 19 each)."""
+
+    presence: np.ndarray
+    polarity: np.ndarray | None
+    dominance: np.ndarray | None
+
+    def rows(self, start: int, stop: int) -> HeadLogits:
+        return HeadLogits(self.presence[start:stop],
+                          None if self.polarity is None else self.polarity[start:stop],
+                          None if self.dominance is None else self.dominance[start:stop])
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-np.clip(x, -40, 40)))
+
+
+def video_heads(window: HeadLogits) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray]:
+    """A post's presence score (max over windows) and the polarity/dominance logits of that best window."""
+    best = np.argmax(window.presence, axis=0)
+    cols = np.arange(window.presence.shape[1])
+    scores = sigmoid(window.presence.max(axis=0))
+    pol = None if window.polarity is None else window.polarity[best, cols]
+    dom = None if window.dominance is None else window.dominance[best, cols]
+    return scores, pol, dom, best
+
+
+def decide_labels(scores: np.ndarray, thresholds: np.ndarray, polarity: np.ndarray | None,
+                  dominance: np.ndarray | None, rules: VideoRules,
+                  coverage: np.ndarray | None = None) -> np.ndarray:
+    """The 4-way labels of one post from its video-level head outputs (the one decision rule).
+
+    Used at run time and when thresholds are tuned on dev, so both apply exactly the same rule.
+    """
+    present = scores >= thresholds
+    if rules.max_present is not None and present.sum() > rules.max_present:
+        margin = np.log(scores / (1 - scores + 1e-9) + 1e-9) - np.log(thresholds / (1 - thresholds))
+        keep = np.argsort(-np.where(present, margin, -np.inf))[: rules.max_present]
+        capped = np.zeros_like(present)
+        capped[keep] = True
+        present = capped
+    labels = np.where(present, int(Label.PRESENT), int(Label.ABSENT)).astype(np.int64)
+    if polarity is not None:
+        against = present & (sigmoid(polarity) >= rules.polarity_threshold)
+        labels[against] = int(Label.CONTRADICTED)
+    endorsed = labels == int(Label.PRESENT)
+    if dominance is not None:
+        p_dom = sigmoid(dominance)
+        dom = endorsed & (p_dom >= rules.dominance_threshold)
+        if dom.sum() > rules.max_dominant:
+            keep = np.argsort(-np.where(dom, p_dom, -1.0))[: rules.max_dominant]
+            dom[:] = False
+            dom[keep] = True
+    else:
+        dom = dominant_mask(scores, endorsed, coverage if coverage is not None else np.zeros_like(scores), rules)
+    labels[dom & endorsed] = int(Label.DOMINANT)
+    return labels
 
 
 def dominant_mask(scores: np.ndarray, present: np.ndarray, coverage: np.ndarray, rules: VideoRules) -> np.ndarray:
@@ -124,7 +199,9 @@ class TrainedClassifier:
         self.model_id: str = str(self.config.get("model_id", "valuedesk-minilm"))
         self.max_length = int(self.config.get("max_length", 128))
         self.batch_size = batch_size
-        self.rules = rules or VideoRules()
+        self.rules = rules_from_config(self.config, rules)
+        self.heads: tuple[str, ...] = tuple(self.config.get("heads", ("presence",)))
+        self.n_values = len(VALUE_IDS)
         self.use_shape(shape or str(self.config.get("runtime_shape", "script")))
         self._net: Any = None
         self._onnx: onnx_backend.OnnxTextNet | None = None
@@ -158,10 +235,6 @@ class TrainedClassifier:
         self.backend = "torch"
         return self._net
 
-    def warm_up(self) -> None:
-        """One tiny forward pass, so the first video does not pay for lazy allocations."""
-        self.calibrated_logits(["warm up"])
-
     def use_shape(self, shape: str) -> None:
         """Pick the calibration/threshold set ("script" at run time, "argument" for ValueEval input)."""
         calib = self.config.get("calibration", {})
@@ -175,21 +248,38 @@ class TrainedClassifier:
 
     # ------------------------------------------------------------ scoring
     def raw_logits(self, texts: list[str]) -> np.ndarray:
-        """Uncalibrated value logits (n, 19) from the active backend."""
+        """Uncalibrated head outputs (n, 19 × heads) from the active backend."""
         if not texts:
-            return np.zeros((0, len(VALUE_IDS)), dtype=np.float32)
+            return np.zeros((0, self.n_values * len(self.heads)), dtype=np.float32)
         if self._onnx is not None:
             return self._onnx.run(texts, max_length=self.max_length, batch_size=self.batch_size)
         from valuedesk.classify.encoder import predict_logits
 
         return predict_logits(self.net, texts, max_length=self.max_length, batch_size=self.batch_size).numpy()
 
+    def split_heads(self, raw: np.ndarray) -> HeadLogits:
+        """Raw outputs → calibrated presence logits + polarity/dominance logits (None for v1 models)."""
+        k = self.n_values
+        raw = np.asarray(raw, dtype=np.float64).reshape(len(raw), k * len(self.heads))
+        parts = {h: raw[:, i * k : (i + 1) * k] for i, h in enumerate(self.heads)}
+        presence = parts["presence_argument"] if self.shape == "argument" and "presence_argument" in parts \
+            else parts["presence"]
+        return HeadLogits(presence * self.platt[:, 0] + self.platt[:, 1], parts.get("polarity"), parts.get("dominance"))
+
+    def head_logits(self, texts: list[str]) -> HeadLogits:
+        return self.split_heads(self.raw_logits(texts))
+
     def calibrated_logits(self, texts: list[str]) -> np.ndarray:
-        return self.raw_logits(texts) * self.platt[:, 0] + self.platt[:, 1]
+        """Calibrated presence logits (n, 19)."""
+        return self.head_logits(texts).presence
+
+    def warm_up(self) -> None:
+        """One tiny forward pass, so the first video does not pay for lazy allocations."""
+        self.raw_logits(["warm up"])
 
     def predict_texts(self, texts: list[str]) -> np.ndarray:
-        """Calibrated probabilities (n, 19) for ready-made texts (one window each)."""
-        return 1 / (1 + np.exp(-self.calibrated_logits(texts)))
+        """Calibrated presence probabilities (n, 19) for ready-made texts (one window each)."""
+        return sigmoid(self.calibrated_logits(texts))
 
     def windows(self, lines: Sequence[ScriptLine], counts: Sequence[int] | None = None) -> list[Window]:
         if counts is None:
@@ -215,48 +305,89 @@ class TrainedClassifier:
             if evidence:
                 for w in wins:
                     texts += loo_texts(lines, w, lines_text)
-        z_all = self.calibrated_logits(texts) if texts else np.zeros((0, len(VALUE_IDS)))
+        z_all = self.head_logits(texts)
         out: list[Profile] = []
         pos = 0
         for lines, wins in plan:
-            zw = z_all[pos : pos + len(wins)]
+            zw = z_all.rows(pos, pos + len(wins))
             pos += len(wins)
-            loo: list[np.ndarray] = []
+            loo: list[HeadLogits] = []
             if evidence:
                 for w in wins:
-                    loo.append(z_all[pos : pos + (w.end - w.start)])
+                    loo.append(z_all.rows(pos, pos + (w.end - w.start)))
                     pos += w.end - w.start
             out.append(self._profile(lines, wins, zw, loo if evidence else None))
         return out
 
-    def _profile(self, lines: list[ScriptLine], wins: list[Window], zw: np.ndarray,
-                 loo: list[np.ndarray] | None) -> Profile:
+    def video_logits(self, scripts: Sequence[Sequence[ScriptLine]]) -> HeadLogits:
+        """Per script (one row each): the max-window presence logit and that window's polarity/dominance.
+
+        The video-level quantities `decide_labels` works on; tune.py fits the run-time rules on them.
+        """
+        all_lines = [list(s) for s in scripts]
+        flat = [ln.model_text() for lines in all_lines for ln in lines]
+        counts = token_counts(flat) if flat else []
+        texts: list[str] = []
+        spans: list[tuple[int, int]] = []
+        at = 0
+        for lines in all_lines:
+            wins = self.windows(lines, counts[at : at + len(lines)])
+            at += len(lines)
+            spans.append((len(texts), len(texts) + len(wins)))
+            texts += [lines_text(lines[w.start : w.end]) for w in wins]
+        z = self.head_logits(texts)
+        k = self.n_values
+        pres = np.full((len(all_lines), k), -20.0)
+        pol = None if z.polarity is None else np.zeros((len(all_lines), k))
+        dom = None if z.dominance is None else np.zeros((len(all_lines), k))
+        cols = np.arange(k)
+        for i, (a, b) in enumerate(spans):
+            if a == b:
+                continue
+            best = a + np.argmax(z.presence[a:b], axis=0)
+            pres[i] = z.presence[best, cols]
+            if pol is not None and z.polarity is not None:
+                pol[i] = z.polarity[best, cols]
+            if dom is not None and z.dominance is not None:
+                dom[i] = z.dominance[best, cols]
+        return HeadLogits(pres, pol, dom)
+
+    def _profile(self, lines: list[ScriptLine], wins: list[Window], zw: HeadLogits,
+                 loo: list[HeadLogits] | None) -> Profile:
         k = len(VALUE_IDS)
-        # an empty script expresses nothing
-        scores = 1 / (1 + np.exp(-zw.max(axis=0))) if wins else np.zeros(k)
-        present = scores >= self.thresholds
-        if self.rules.max_present is not None and present.sum() > self.rules.max_present:
-            margin = np.log(scores / (1 - scores + 1e-9) + 1e-9) - np.log(self.thresholds / (1 - self.thresholds))
-            keep = np.argsort(-np.where(present, margin, -np.inf))[: self.rules.max_present]
-            capped = np.zeros_like(present)
-            capped[keep] = True
-            present = capped
-        win_present = (1 / (1 + np.exp(-zw))) >= self.thresholds if wins else np.zeros((0, k), dtype=bool)
+        if not wins:  # an empty script expresses nothing
+            return Profile(self.model_id, {v: ValueScore(v, 0.0, Label.ABSENT, float(t), 0.0)
+                                           for v, t in zip(VALUE_IDS, self.thresholds, strict=True)}, [])
+        scores, pol, dom, _best = video_heads(zw)
+        win_present = sigmoid(zw.presence) >= self.thresholds
         coverage = line_coverage(len(lines), wins, win_present)
-        dominant = dominant_mask(scores, present, coverage, self.rules)
+        labels = decide_labels(scores, self.thresholds, pol, dom, self.rules, coverage)
         ev: list[Evidence] = []
-        if loo is not None and wins:
-            thr_logit = np.array([_logit(t) for t in self.thresholds])
-            ev = attribute(lines, wins, zw, loo, VALUE_IDS, present, thr_logit, top_k=self.rules.evidence_top_k)
-        by_value: dict[str, list[Evidence]] = {}
-        for e in ev:
-            by_value.setdefault(e.value_id, []).append(e)
+        if loo is not None:
+            ev = attribute(lines, wins, label_support(zw, labels), [label_support(x, labels) for x in loo],
+                           VALUE_IDS, labels != int(Label.ABSENT), np.full(k, np.inf),
+                           top_k=self.rules.evidence_top_k)
+        p_against = sigmoid(pol) if pol is not None else np.zeros(k)
         result: dict[str, ValueScore] = {}
         for j, vid in enumerate(VALUE_IDS):
-            contra = contradiction_strength(by_value.get(vid, [])) if present[j] else 0.0
-            label = Label.DOMINANT if dominant[j] else Label.PRESENT if present[j] else Label.ABSENT
-            ct = self.rules.contradiction_threshold
-            if present[j] and ct is not None and contra >= ct:
-                label = Label.CONTRADICTED
-            result[vid] = ValueScore(vid, round(float(scores[j]), 4), label, float(self.thresholds[j]), contra)
+            result[vid] = ValueScore(vid, round(float(scores[j]), 4), Label(int(labels[j])), float(self.thresholds[j]),
+                                     round(float(p_against[j]), 4))
         return Profile(self.model_id, result, ev)
+
+
+def _logsig(x: np.ndarray) -> np.ndarray:
+    return -np.logaddexp(0.0, -x)
+
+
+def label_support(z: HeadLogits, labels: np.ndarray) -> np.ndarray:
+    """Per text and value, the log-probability of the label the post got (what evidence must explain).
+
+    Endorsed: log P(at stake) + log P(not against); contradicted: log P(at stake) + log P(against).
+    Leave-one-line-out drops of this quantity point at the lines that make a value contradicted
+    (a brag for Humility), not merely at lines where the value is mentioned.
+    """
+    sup = _logsig(z.presence)
+    if z.polarity is not None:
+        against = labels == int(Label.CONTRADICTED)
+        sup = sup + np.where(against, _logsig(z.polarity), _logsig(-z.polarity))
+    return sup

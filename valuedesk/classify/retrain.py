@@ -8,10 +8,11 @@ Why this shape:
   videos, and both go through the classifier's own video path (windows, calibration, rules).
 - Targets are video labels, so the loss is on the video score the classifier uses — the max
   over script windows of the calibrated logit (multiple-instance learning) — not on each window.
-  Only reviewed values count (masked BCE). Endorsed (1/2) is the positive class; a contradicted
-  (−1) or absent (0) review is a negative: the encoder predicts presence, −1 stays the job of
-  the opt-in contradiction cue, and the shipped calibration/thresholds are kept (too few videos
-  to refit them).
+  Only reviewed values count (masked BCE). The same 4-way output as the model: presence (label
+  ≠ 0), and for v2 models polarity (a reviewed −1 is a positive, 1/2 a negative; read in the
+  window with the highest presence, as at run time) and dominance (2 vs 1). v1 models (presence
+  head only) learn presence. The shipped calibration, thresholds and video rules are kept (too
+  few videos to refit them).
 - The result is a new folder (same format as models/value-minilm, so `load_classifier(path)`
   loads it) plus `retrain.json` with the figures and the data it came from. The shipped model
   is never written to.
@@ -107,19 +108,19 @@ def default_folds(n: int) -> int:
 @dataclass
 class _Video:
     texts: list[str]  # the script windows, rendered exactly as the classifier renders them
-    target: np.ndarray  # (19,) 1 = endorsed
+    labels: np.ndarray  # (19,) reviewed 4-way labels (0 where not reviewed)
     mask: np.ndarray  # (19,) True = reviewed
 
 
 def _targets(ex: ReviewedExample) -> tuple[np.ndarray, np.ndarray]:
-    target = np.zeros(len(VALUE_IDS), dtype=np.float32)
+    labels = np.zeros(len(VALUE_IDS), dtype=np.int64)
     mask = np.zeros(len(VALUE_IDS), dtype=bool)
     for vid, lab in ex.labels.items():
         if vid in BY_ID and vid in VALUE_IDS:
             j = VALUE_IDS.index(vid)
             mask[j] = True
-            target[j] = 1.0 if int(Label.parse(int(lab))) >= 1 else 0.0
-    return target, mask
+            labels[j] = int(Label.parse(int(lab)))
+    return labels, mask
 
 
 def training_videos(clf: TrainedClassifier, examples: Sequence[ReviewedExample]) -> list[_Video]:
@@ -130,12 +131,17 @@ def training_videos(clf: TrainedClassifier, examples: Sequence[ReviewedExample])
         wins = clf.windows(lines) if lines else []
         if not wins:
             continue
-        target, mask = _targets(ex)
-        out.append(_Video([lines_text(lines[w.start : w.end]) for w in wins], target, mask))
+        labels, mask = _targets(ex)
+        out.append(_Video([lines_text(lines[w.start : w.end]) for w in wins], labels, mask))
     return out
 
 
 # ---------------------------------------------------------------- training
+def _masked_bce(z: torch.Tensor, y: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
+    cells = torch.nn.functional.binary_cross_entropy_with_logits(z, y, reduction="none") * m
+    return cells.sum() / m.sum().clamp(min=1.0)
+
+
 def fine_tune(clf: TrainedClassifier, videos: Sequence[_Video], cfg: RetrainConfig, seed: int) -> list[float]:
     """Fine-tune `clf.net` in place on video-level masked BCE; returns the mean loss per epoch."""
     torch.manual_seed(seed)
@@ -145,6 +151,8 @@ def fine_tune(clf: TrainedClassifier, videos: Sequence[_Video], cfg: RetrainConf
     params = [p for p in net.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
     platt = torch.tensor(clf.platt, dtype=torch.float32)  # (19, 2): the shipped calibration, kept fixed
+    k = len(VALUE_IDS)
+    heads = clf.heads
     losses: list[float] = []
     net.train()
     for _ in range(cfg.epochs):
@@ -155,16 +163,26 @@ def fine_tune(clf: TrainedClassifier, videos: Sequence[_Video], cfg: RetrainConf
             batch = [videos[i] for i in order[s : s + cfg.batch_videos]]
             texts = [t for v in batch for t in v.texts]
             logits, _ = net(**tokenize(texts, clf.max_length))
-            z = logits * platt[:, 0] + platt[:, 1]
-            at, video_z = 0, []
+            z = logits[:, :k] * platt[:, 0] + platt[:, 1]
+            at, video_z, video_pol, video_dom = 0, [], [], []
             for v in batch:
-                video_z.append(z[at : at + len(v.texts)].max(dim=0).values)  # the video score's logit
+                zw = z[at : at + len(v.texts)]
+                best = zw.argmax(dim=0)  # the window the video's score comes from, per value
+                video_z.append(zw.max(dim=0).values)
+                rows = logits[at : at + len(v.texts)]
+                cols = torch.arange(k)
+                if "polarity" in heads:
+                    video_pol.append(rows[best, k + cols])
+                if "dominance" in heads:
+                    video_dom.append(rows[best, 2 * k + cols])
                 at += len(v.texts)
-            zv = torch.stack(video_z)
-            y = torch.from_numpy(np.stack([v.target for v in batch]))
+            lab = torch.from_numpy(np.stack([v.labels for v in batch]))
             m = torch.from_numpy(np.stack([v.mask for v in batch])).float()
-            cells = torch.nn.functional.binary_cross_entropy_with_logits(zv, y, reduction="none") * m
-            loss = cells.sum() / m.sum().clamp(min=1.0)
+            loss = _masked_bce(torch.stack(video_z), (lab != 0).float(), m)
+            if video_pol:
+                loss = loss + _masked_bce(torch.stack(video_pol), (lab == -1).float(), m * (lab != 0).float())
+            if video_dom:
+                loss = loss + 0.5 * _masked_bce(torch.stack(video_dom), (lab == 2).float(), m * (lab >= 1).float())
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -181,7 +199,7 @@ def _predict(clf: TrainedClassifier, examples: Sequence[ReviewedExample]) -> np.
 
 
 def format_summary(before: ProjectReport, after: ProjectReport, examples: Sequence[ReviewedExample],
-                   folds: int, contradiction_threshold: float | None) -> str:
+                   folds: int, polarity: bool) -> str:
     """Per-value and macro P/R/F1 for endorsed (1/2), before → after, plus the contradicted truth."""
     reviewed = {v: sum(v in ex.labels for ex in examples) for v in VALUE_IDS}
     how = "leave-one-video-out" if folds == len(examples) else f"{folds}-fold"
@@ -207,10 +225,13 @@ def format_summary(before: ProjectReport, after: ProjectReport, examples: Sequen
     n_contra = sum(m.support for m in before.contradicted.per_value)
     pred_b = sum(m.predicted for m in before.contradicted.per_value)
     pred_a = sum(m.predicted for m in after.contradicted.per_value)
-    out += ["", f"contradicted (−1): {n_contra} reviewed label(s); predicted −1 before {pred_b}, after {pred_a}."]
-    if contradiction_threshold is None:
-        out.append("  The model does not output −1 by default (the contradiction cue is opt-in), so contradicted "
-                   "recall is 0 before and after; retraining counts −1 reviews as 'not endorsed'.")
+    bc, ac = before.contradicted, after.contradicted
+    out += ["", f"goes against (−1): {n_contra} reviewed label(s); predicted −1 before {pred_b}, after {pred_a}.",
+            f"macro_f1      {bc.macro_f1:.4f} → {ac.macro_f1:.4f}   (values with a reviewed −1 on at least 5 % "
+            "of their reviewed labels)"]
+    if not polarity:
+        out.append("  This model has no polarity head (a v1 model): it never outputs −1; retraining teaches it "
+                   "presence only.")
     if before.videos < 10:
         out.append(f"  Caution: {before.videos} videos is very few; these figures move a lot with one video.")
     return "\n".join(out)
@@ -281,7 +302,7 @@ def retrain(examples: Sequence[ReviewedExample], out_dir: str | Path, *, base: s
         log(f"{how} {f}/{k}: trained on {len(train_videos)} videos, tested on {len(test)} (loss {losses})")
     before = report_from_labels(examples, before_pred, cfg.min_frequency)
     after = report_from_labels(examples, after_pred, cfg.min_frequency)
-    summary = format_summary(before, after, examples, k, clf.rules.contradiction_threshold)
+    summary = format_summary(before, after, examples, k, "polarity" in clf.heads)
 
     log(f"final model: training on all {n} reviewed videos …")
     clf.net.load_state_dict(start_state)

@@ -1,12 +1,18 @@
-"""Step 2 training: fine-tune the packaged MiniLM into a 19-value multi-label classifier.
+"""Step 2 training (model v2): one MiniLM, per value presence + polarity + dominance heads.
 
-Recipe (DESIGN.md §6 known-good facts plus cheap additions): full fine-tune except the frozen
-word embeddings, BCE with pos_weight = sqrt(neg/pos), AdamW lr 8e-5, batch 32, linear warm-up
-and decay, 4 epochs; an auxiliary head on the 54 level-1 labels (multi-task); inputs drawn in
-run-time shapes every epoch (data.SHAPE_MIX). Calibration (per-value Platt scaling) and
-per-value thresholds are fitted on Touché23 validation only, separately for the ValueEval
-argument form and for the script form used at run time. Seeded; same seed + same thread count
-gives the same model.
+Data, jointly: Touché23 training (+ Webis-22 extras) — presence only: its positives are
+endorsements, so the polarity and dominance losses are masked for it — and the project's
+labelled short-video scripts (resources/datasets/valuedesk-scripts, train split), each drawn
+`script_repeats` times per epoch with and without scene lines and with ASR-like noise
+(script_data.py). Losses: BCE presence (label ≠ 0; pos_weight sqrt(neg/pos)), BCE polarity
+(−1 vs 1/2, only where the gold label is not absent), BCE dominance (2 vs 1, only where
+endorsed), plus the level-1 auxiliary head on Touché23. Full fine-tune except the frozen word
+embeddings, AdamW, linear warm-up and decay.
+
+Choices on validation data only: the epoch (script dev endorsed + contradicted macro-F1 plus
+Touché23 validation macro-F1), the ValueEval "argument" calibration and thresholds (Touché23
+validation), and the run-time "script" calibration, thresholds and video rules (script dev
+split, tune.py). The script test split is never read here. Seeded.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from valuedesk.classify.data import (
     load_webis_extra,
 )
 from valuedesk.classify.encoder import (
+    HEADS_V2,
     ValueNet,
     freeze_unshipped,
     load_base_encoder,
@@ -43,20 +50,23 @@ from valuedesk.classify.encoder import (
     tokenize,
 )
 from valuedesk.classify.metrics import apply_platt, evaluate_binary, fit_platt, tune_thresholds
+from valuedesk.classify.posts import Post, labelled, read_posts
+from valuedesk.classify.script_data import label_matrix, post_draws, post_text, targets_from_labels
+from valuedesk.classify.script_metrics import polarity_report
 from valuedesk.values import VALUE_IDS
 
-MODEL_ID = "valuedesk-minilm-v1"
+MODEL_ID = "valuedesk-minilm-v2"
 EVAL_SHAPES: tuple[str, ...] = ("argument", "script")  # threshold sets shipped with a model
 RUNTIME_SHAPE = "script"
 
 
 @dataclass
 class TrainConfig:
-    epochs: int = 4
+    epochs: int = 3
     seed: int = 13
     lr: float = 8e-5
     batch_size: int = 32
-    max_length: int = 128
+    max_length: int = 256  # scripts: a 60 s post's speech, on-screen text and caption fit one window
     weight_decay: float = 0.01
     warmup: float = 0.06
     aux_weight: float = 0.5  # weight of the level-1 auxiliary loss (0 = off)
@@ -69,6 +79,13 @@ class TrainConfig:
     max_steps: int | None = None  # cap on optimiser steps per epoch (tests)
     max_eval: int | None = None  # cap on validation arguments (tests)
     threads: int | None = None
+    script_repeats: int = 2  # draws of each training post per epoch (shapes and noise differ)
+    scene_share: float = 0.5  # share of script draws that include scene and sound lines
+    noise_share: float = 0.35  # share of script draws with ASR-like noise on the speech
+    polarity_weight: float = 1.0
+    dominance_weight: float = 0.5
+    max_scripts: int | None = None  # cap on training posts (tests)
+    arguments_per_epoch: int | None = 3000  # Touché23/Webis arguments drawn per epoch, fresh each epoch (None: all)
 
 
 @dataclass
@@ -121,7 +138,8 @@ def load_training_data(data_dir: Path, webis_dir: Path | None, log: Callable[[st
 
 def _eval_logits(net: ValueNet, val: Dataset, max_length: int) -> dict[str, np.ndarray]:
     net.eval()
-    return {s: predict_logits(net, eval_texts(val, s), max_length=max_length).numpy() for s in EVAL_SHAPES}
+    k = len(VALUE_IDS)  # the presence head (v2 nets also have polarity and dominance columns)
+    return {s: predict_logits(net, eval_texts(val, s), max_length=max_length).numpy()[:, :k] for s in EVAL_SHAPES}
 
 
 def calibrate(gold: np.ndarray, logits: dict[str, np.ndarray]) -> dict[str, dict[str, Any]]:
@@ -154,9 +172,78 @@ def crossfit_macro_f1(gold: np.ndarray, prob: np.ndarray, groups: list[str], see
     return evaluate_binary(gold, pred).macro_f1
 
 
+SCRIPT_SPLITS = ("train", "dev")  # the test split is never read while training
+
+
+def load_scripts(scripts_dir: Path) -> tuple[list[Post], list[Post]]:
+    """The labelled script corpus's train and dev splits (`<split>.jsonl`)."""
+    out = []
+    for split in SCRIPT_SPLITS:
+        path = scripts_dir / f"{split}.jsonl"
+        if not path.is_file():
+            raise DataError(f"missing script corpus file: {path}")
+        out.append(labelled(read_posts(path), path.name))
+    return out[0], out[1]
+
+
+@dataclass
+class _Sample:
+    text: str
+    presence: np.ndarray
+    polarity: np.ndarray
+    polarity_mask: np.ndarray
+    dominance: np.ndarray
+    dominance_mask: np.ndarray
+    level1: np.ndarray | None
+
+
+def _epoch_samples(args: list[Argument], posts: list[Post], rng: random.Random, cfg: TrainConfig) -> list[_Sample]:
+    k = len(VALUE_IDS)
+    zeros = np.zeros(k, dtype=np.float32)
+    if cfg.arguments_per_epoch and cfg.arguments_per_epoch < len(args):
+        args = rng.sample(args, cfg.arguments_per_epoch)  # a fresh sample each epoch
+    out = [_Sample(s.text, s.labels, zeros, zeros, zeros, zeros, s.level1)
+           for s in epoch_inputs(args, rng, cfg.shape_mix)]
+    for _ in range(cfg.script_repeats):
+        for p in posts:
+            t = targets_from_labels(p.label_vector())
+            out.append(_Sample(post_draws(p, rng, scene_share=cfg.scene_share, noise_share=cfg.noise_share),
+                               t.presence, t.polarity, t.polarity_mask, t.dominance, t.dominance_mask, None))
+    return out
+
+
+def _columns(samples: list[_Sample], batch: list[int]) -> Callable[[str], torch.Tensor]:
+    def col(name: str) -> torch.Tensor:
+        return torch.from_numpy(np.stack([getattr(samples[i], name) for i in batch]))
+
+    return col
+
+
+def _masked_bce(logits: torch.Tensor, y: torch.Tensor, mask: torch.Tensor, pos_weight: torch.Tensor) -> torch.Tensor:
+    cells = nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none", pos_weight=pos_weight) * mask
+    return cells.sum() / mask.sum().clamp(min=1.0)
+
+
+def _dev_labels(net: ValueNet, dev: list[Post], max_length: int) -> tuple[np.ndarray, np.ndarray]:
+    """Quick epoch check: one window per dev post, fixed 0.5 thresholds (the real tuning comes after)."""
+    from valuedesk.classify.model import VideoRules, decide_labels
+
+    net.eval()
+    z = predict_logits(net, [post_text(p) for p in dev], max_length=max_length).numpy()
+    k = len(VALUE_IDS)
+    pres, pol, dom = z[:, :k], z[:, k : 2 * k], z[:, 2 * k :]
+    rules = VideoRules()
+    pred = np.stack([decide_labels(1 / (1 + np.exp(-pres[i])), np.full(k, 0.5), pol[i], dom[i], rules)
+                     for i in range(len(dev))])
+    return label_matrix(dev), pred
+
+
 def train(data_dir: str | Path, out_dir: str | Path, *, webis_dir: str | Path | None = None,
-          config: TrainConfig | None = None, log: Callable[[str], None] = print) -> TrainResult:
-    """Train, calibrate on validation and write a shippable model folder to `out_dir`."""
+          scripts_dir: str | Path | None = None, config: TrainConfig | None = None,
+          log: Callable[[str], None] = print) -> TrainResult:
+    """Train on Touché23 (+ Webis) and the script corpus, tune on validation/dev, write a model folder."""
+    from valuedesk.classify.model import VideoRules
+
     cfg = config or TrainConfig()
     t_start = time.time()
     if cfg.threads:
@@ -164,29 +251,42 @@ def train(data_dir: str | Path, out_dir: str | Path, *, webis_dir: str | Path | 
     seed_everything(cfg.seed)
     data_dir = Path(data_dir)
     train_ds, val_ds = load_training_data(data_dir, Path(webis_dir) if webis_dir else None, log)
+    if scripts_dir is None:
+        raise DataError("model v2 needs the labelled script corpus (resources/datasets/valuedesk-scripts)")
+    posts, dev = load_scripts(Path(scripts_dir))
     if cfg.max_train:
         train_ds = Dataset(train_ds.arguments[: cfg.max_train], train_ds.level1_names)
     if cfg.max_eval:
         val_ds = Dataset(val_ds.arguments[: cfg.max_eval], val_ds.level1_names)
-    if not train_ds.arguments or not val_ds.arguments:
-        raise DataError("training and validation splits must not be empty")
+    if cfg.max_scripts:
+        posts, dev = posts[: cfg.max_scripts], dev[: cfg.max_scripts]
+    if not train_ds.arguments or not val_ds.arguments or not posts or not dev:
+        raise DataError("training and validation data must not be empty")
     args: list[Argument] = train_ds.arguments
     use_aux = cfg.aux_weight > 0 and all(a.level1 is not None for a in args)
     n_aux = len(train_ds.level1_names) if use_aux else 0
-    log(f"training on {len(args)} arguments, validating on {len(val_ds)}; level-1 auxiliary head: "
+    log(f"training on {len(args)} arguments + {len(posts)} scripts (x{cfg.script_repeats} per epoch); validating "
+        f"on {len(val_ds)} arguments and {len(dev)} dev scripts; level-1 auxiliary head: "
         f"{'on' if use_aux else 'off'}; seed {cfg.seed}")
-
-    net = ValueNet(load_base_encoder(), len(VALUE_IDS), n_aux=n_aux, pooling=cfg.pooling, dropout=cfg.dropout)
+    k = len(VALUE_IDS)
+    net = ValueNet(load_base_encoder(), k, n_aux=n_aux, pooling=cfg.pooling, dropout=cfg.dropout, heads=HEADS_V2)
     freeze_unshipped(net)
-    labels = np.stack([a.labels for a in args])
-    bce = nn.BCEWithLogitsLoss(pos_weight=pos_weights(labels))
+    gold_posts = label_matrix(posts)
+    presence_all = np.concatenate([np.stack([a.labels for a in args]), (gold_posts != 0).astype(np.float32)])
+    pw_presence = pos_weights(presence_all)
+    nz = gold_posts != 0
+    against = ((gold_posts == -1) & nz).sum(0)
+    pw_polarity = torch.tensor(np.sqrt(np.maximum(nz.sum(0) - against, 1) / np.maximum(against, 1)), dtype=torch.float32)
+    pw_dominance = torch.ones(k)
     bce_aux = nn.BCEWithLogitsLoss(pos_weight=pos_weights(np.stack([a.level1 for a in args]))) if use_aux else None  # type: ignore[misc]
     params = [p for p in net.parameters() if p.requires_grad]
     decay = [p for p in params if p.ndim >= 2]
     no_decay = [p for p in params if p.ndim < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
                              {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr)
-    steps_per_epoch = (len(args) + cfg.batch_size - 1) // cfg.batch_size
+    n_args = min(len(args), cfg.arguments_per_epoch or len(args))
+    n_samples = n_args + cfg.script_repeats * len(posts)
+    steps_per_epoch = (n_samples + cfg.batch_size - 1) // cfg.batch_size
     if cfg.max_steps:
         steps_per_epoch = min(steps_per_epoch, cfg.max_steps)
     total = max(1, steps_per_epoch * cfg.epochs)
@@ -197,25 +297,27 @@ def train(data_dir: str | Path, out_dir: str | Path, *, webis_dir: str | Path | 
     gold_val = val_ds.label_matrix()
     history: list[dict[str, Any]] = []
     best: tuple[float, dict[str, torch.Tensor] | None, dict[str, np.ndarray] | None] = (-1.0, None, None)
-    smooth = cfg.label_smoothing
     for epoch in range(1, cfg.epochs + 1):
         t0 = time.time()
         net.train()
-        shaped = epoch_inputs(args, rng, cfg.shape_mix)
-        texts = [s.text for s in shaped]
+        samples = _epoch_samples(args, posts, rng, cfg)
+        texts = [s.text for s in samples]
         losses: list[float] = []
         for step, b in enumerate(_batches(texts, rng, cfg.batch_size)):
             if step >= steps_per_epoch:
                 break
             batch = tokenize([texts[i] for i in b], cfg.max_length)
-            y = torch.from_numpy(np.stack([shaped[i].labels for i in b]))
-            if smooth:
-                y = y * (1 - smooth) + smooth / 2
             logits, aux = net(**batch)
-            loss = bce(logits, y)
-            if bce_aux is not None and aux is not None:
-                y1 = torch.from_numpy(np.stack([shaped[i].level1 for i in b]))  # type: ignore[arg-type]
-                loss = loss + cfg.aux_weight * bce_aux(aux, y1)
+            col = _columns(samples, b)
+            loss = _masked_bce(logits[:, :k], col("presence"), torch.ones(len(b), k), pw_presence)
+            loss = loss + cfg.polarity_weight * _masked_bce(logits[:, k : 2 * k], col("polarity"),
+                                                           col("polarity_mask"), pw_polarity)
+            loss = loss + cfg.dominance_weight * _masked_bce(logits[:, 2 * k :], col("dominance"),
+                                                            col("dominance_mask"), pw_dominance)
+            with_l1 = [j for j, i in enumerate(b) if samples[i].level1 is not None]
+            if bce_aux is not None and aux is not None and with_l1:
+                y1 = torch.from_numpy(np.stack([samples[b[j]].level1 for j in with_l1]))  # type: ignore[misc]
+                loss = loss + cfg.aux_weight * bce_aux(aux[with_l1], y1)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -227,11 +329,14 @@ def train(data_dir: str | Path, out_dir: str | Path, *, webis_dir: str | Path | 
                                "seconds": round(time.time() - t0, 1)}
         for shape, lg in val_logits.items():
             prob = 1 / (1 + np.exp(-lg))
-            row[f"{shape}_f1@0.5"] = round(evaluate_binary(gold_val, prob >= 0.5).macro_f1, 4)
             row[f"{shape}_f1@tuned"] = round(evaluate_binary(gold_val, prob >= tune_thresholds(gold_val, prob)).macro_f1, 4)
+        g, p = _dev_labels(net, dev, cfg.max_length)
+        rep = polarity_report(g, p)
+        row["dev_endorsed_f1@0.5"] = round(rep.endorsed.macro_f1, 4)
+        row["dev_contradicted_f1@0.5"] = round(rep.contradicted.macro_f1, 4)
         history.append(row)
-        log(" ".join(f"{k}={v}" for k, v in row.items()))
-        score = row["argument_f1@tuned"] + row["script_f1@tuned"]
+        log(" ".join(f"{k2}={v}" for k2, v in row.items()))
+        score = row["argument_f1@tuned"] + row["dev_endorsed_f1@0.5"] + row["dev_contradicted_f1@0.5"]
         if not cfg.select_best_epoch or score > best[0]:
             best = (score, copy.deepcopy(net.state_dict()), val_logits)
     assert best[1] is not None and best[2] is not None
@@ -241,21 +346,54 @@ def train(data_dir: str | Path, out_dir: str | Path, *, webis_dir: str | Path | 
     groups = [a.conclusion for a in val_ds.arguments]
     honest = {s: round(crossfit_macro_f1(gold_val, apply_platt(lg, np.array(list(calib[s]["platt"].values()))), groups), 4)
               for s, lg in best[2].items()}
-    log(f"cross-fitted validation macro_f1 (thresholds tuned on the other half): {honest}")
+    log(f"cross-fitted Touché23 validation macro_f1 (thresholds tuned on the other half): {honest}")
     out = Path(out_dir)
+    rules = VideoRules(window_tokens=cfg.max_length - 8)
     meta: dict[str, Any] = {
         "model_id": MODEL_ID,
         "value_ids": list(VALUE_IDS),
         "max_length": cfg.max_length,
         "runtime_shape": RUNTIME_SHAPE,
-        "calibration": calib,
+        "calibration": {"argument": calib["argument"], "script": calib["script"]},
+        "video_rules": asdict(rules),
         "train_config": asdict(cfg),
         "history": history,
         "crossfit_macro_f1": honest,
         "train_arguments": len(args),
         "validation_arguments": len(val_ds),
+        "train_scripts": len(posts),
+        "dev_scripts": len(dev),
     }
     save_delta(net, out, meta)
-    (out / "training-log.json").write_text(json.dumps({"history": history, "crossfit_macro_f1": honest}, indent=2) + "\n",
-                                           encoding="utf-8")
+    finish_model(out, posts, dev, seed=cfg.seed, max_length=cfg.max_length, log=log)
+    meta = json.loads((out / "config.json").read_text(encoding="utf-8"))
     return TrainResult(out, meta, history, time.time() - t_start)
+
+
+def finish_model(out: Path, posts: list[Post], dev: list[Post], *, seed: int, max_length: int,
+                 log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Stage 2 and 3 on a jointly fine-tuned model folder, in place: refit the script heads on the
+    train split (regularisation chosen on dev, script_heads.py), then fit the run-time calibration,
+    thresholds and video rules on dev (tune.py). Returns the dev figures (optimistic: tuned on dev)."""
+    from valuedesk.classify.model import TrainedClassifier, VideoRules
+    from valuedesk.classify.script_heads import refit_script_heads
+    from valuedesk.classify.tune import dev_objective, tune_on_dev
+
+    chosen = refit_script_heads(out, out, posts, dev, seed=seed, max_length=max_length, score=dev_objective, log=log)
+    log(f"script heads refitted on {chosen['train_draws']} draws of {chosen['train_posts']} train posts, C={chosen['C']}")
+    rules = VideoRules(window_tokens=max_length - 8)
+    # Run-time calibration, thresholds and rules: fitted on dev posts through the classifier's own path.
+    clf = TrainedClassifier(out, backend="torch")
+    tuned = tune_on_dev(clf, dev, rules)
+    log(f"script dev (thresholds and rules tuned on it, so optimistic): {tuned['dev_figures']}")
+    meta = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    meta["calibration"]["script"] = {"platt": tuned["platt"], "thresholds": tuned["thresholds"]}
+    meta["video_rules"] = tuned["video_rules"]
+    meta["dev_figures"] = tuned["dev_figures"]
+    (out / "config.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    (out / "training-log.json").write_text(json.dumps({"history": meta.get("history", []),
+                                                       "crossfit_macro_f1": meta.get("crossfit_macro_f1"),
+                                                       "script_heads": meta.get("script_heads"),
+                                                       "dev_figures": tuned["dev_figures"]}, indent=2) + "\n",
+                                           encoding="utf-8")
+    return dict(tuned["dev_figures"])

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from valuedesk.classify.base import Profile
 
 # Bumped when a stage's output for the same input changes; stored with every run.
-STAGE_VERSIONS = {"media": "1", "transcribe": "1", "ocr": "1", "cues": "1", "script": "1", "classify": "1"}
+STAGE_VERSIONS = {"media": "1", "transcribe": "1", "ocr": "1", "cues": "1", "script": "1", "classify": "2"}
 THUMB_WIDTH = 240
 
 ProgressFn = Callable[[str, float, str], None]  # (stage, overall fraction, message)
