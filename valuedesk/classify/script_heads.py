@@ -37,11 +37,14 @@ SATURATED = 12.0  # logit of a head with no examples of one class (a value never
 def pooled_features(net: ValueNet, texts: list[str], max_length: int, batch_size: int = 16) -> np.ndarray:
     net.eval()
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.zeros((len(texts), net.head.in_features), dtype=np.float32)
+    out: np.ndarray | None = None
     for s in range(0, len(order), batch_size):
         idx = order[s : s + batch_size]
-        out[idx] = net.features(**tokenize([texts[i] for i in idx], max_length)).float().numpy()
-    return out
+        f = net.features(**tokenize([texts[i] for i in idx], max_length)).float().numpy()
+        if out is None:
+            out = np.zeros((len(texts), f.shape[1]), dtype=np.float32)
+        out[idx] = f
+    return out if out is not None else np.zeros((0, net.head.in_features), dtype=np.float32)
 
 
 def training_draws(posts: Sequence[Post], seed: int) -> tuple[list[str], list[int]]:
