@@ -296,9 +296,11 @@ class ValuePanel(QWidget):
                 self.review.clear()
             else:
                 score = self._scores.get(value_id)
-                self.review.set_value(value_id, self._model.get(value_id),
-                                      float(score["score"]) if score else None,
-                                      self._reviewed.get(value_id), self._notes.get(value_id, ""))
+                model = self._model.get(value_id)
+                # the model's confidence in its own label: for −1, how sure it is that the video goes against it
+                conf = None if not score else float(score.get("contradiction") or 0.0) \
+                    if model == -1 and score.get("contradiction") else float(score["score"])
+                self.review.set_value(value_id, model, conf, self._reviewed.get(value_id), self._notes.get(value_id, ""))
 
     def _on_table_selection(self) -> None:
         rows = {i.row() for i in self.table.selectedIndexes()}
