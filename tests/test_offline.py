@@ -33,3 +33,30 @@ def test_hub_libraries_are_forced_offline() -> None:
     import valuedesk  # noqa: F401
 
     assert os.environ["HF_HUB_OFFLINE"] == "1"
+
+
+def test_onnxruntime_writes_no_telemetry_once_valuedesk_is_imported(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Native telemetry is invisible to the socket guard: check the files onnxruntime writes instead.
+
+    The control run (plain onnxruntime, same model, same fresh HOME) shows the check can fail.
+    """
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import rapidocr
+
+    model = next((Path(rapidocr.__file__).parent / "models").glob("*.onnx"))
+    session = (f"import onnxruntime as ort; ort.InferenceSession({str(model)!r}, "
+               "providers=['CPUExecutionProvider'])")
+    env = {k: v for k, v in os.environ.items() if k not in ("ORT_DISABLE_TELEMETRY", "XDG_CACHE_HOME")}
+
+    def written(name: str, code: str) -> list[Path]:
+        home = tmp_path / name
+        home.mkdir()
+        subprocess.run([sys.executable, "-c", code], env={**env, "HOME": str(home)}, check=True, timeout=120)
+        return [p for p in home.rglob("*") if p.is_file()]
+
+    assert any("DeveloperTools" in str(p) for p in written("control", session))
+    assert written("valuedesk", "import valuedesk; " + session) == []
