@@ -131,8 +131,8 @@ def _parse_line(raw: Any, where: str, duration_s: float) -> ScriptLine:
     return ScriptLine(int(round(start * 1000)), int(round(end * 1000)), str(kind), speaker, text)
 
 
-def parse_post(obj: Any, where: str) -> Post:
-    """One decoded JSON object → Post (PostFormatError names `where` and the field)."""
+def _object_id(obj: Any, where: str) -> str:
+    """The `id` of a line's object (an integer id is read as its digits), stripped."""
     if not isinstance(obj, dict):
         raise _fail(where, "each line must be a JSON object")
     pid = obj.get("id")
@@ -140,6 +140,12 @@ def parse_post(obj: Any, where: str) -> Post:
         pid = str(pid)
     if not isinstance(pid, str) or not pid.strip():
         raise _fail(where, "field 'id' is missing or empty")
+    return pid.strip()
+
+
+def parse_post(obj: Any, where: str) -> Post:
+    """One decoded JSON object → Post (PostFormatError names `where` and the field)."""
+    pid = _object_id(obj, where)
     hashtags = obj.get("hashtags", [])
     if hashtags is None:
         hashtags = []
@@ -157,7 +163,7 @@ def parse_post(obj: Any, where: str) -> Post:
         duration = max(ln.end_ms for ln in lines) / 1000
     labels = parse_labels(obj["labels"], where) if obj.get("labels") is not None else None
     known = {"id", "creator", "caption", "hashtags", "has_sound", "duration_s", "lines", "labels"}
-    return Post(pid.strip(), _string(obj, "creator", where), _string(obj, "caption", where),
+    return Post(pid, _string(obj, "creator", where), _string(obj, "caption", where),
                 [h.strip() for h in hashtags if h.strip()], has_sound, duration, lines, labels,
                 {k: v for k, v in obj.items() if k not in known})
 
@@ -202,18 +208,12 @@ def read_labels(path: str | Path) -> dict[str, dict[str, int]]:
     p = Path(path)
     out: dict[str, dict[str, int]] = {}
     for where, obj in _json_lines(p):
-        if not isinstance(obj, dict):
-            raise _fail(where, "each line must be a JSON object")
-        pid = obj.get("id")
-        if isinstance(pid, int) and not isinstance(pid, bool):
-            pid = str(pid)
-        if not isinstance(pid, str) or not pid.strip():
-            raise _fail(where, "field 'id' is missing or empty")
+        pid = _object_id(obj, where)
         if pid in out:
             raise _fail(where, f"id {pid!r} appears twice")
         if "labels" not in obj:
             raise _fail(where, "field 'labels' is missing")
-        out[pid.strip()] = parse_labels(obj["labels"], where)
+        out[pid] = parse_labels(obj["labels"], where)
     return out
 
 

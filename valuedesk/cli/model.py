@@ -176,11 +176,6 @@ def _names() -> dict[str, str]:
     return {k: v.name for k, v in BY_ID.items()}
 
 
-def load_model(model: str, contradiction_threshold: float | None = None) -> Any:
-    """A classifier by name or folder, as one-line CLI errors."""
-    return _load(model, contradiction_threshold)
-
-
 def _evaluate_scripts(args: argparse.Namespace) -> int:
     from valuedesk.classify.corpus_eval import evaluate_posts
     from valuedesk.classify.posts import LINE_SETS
@@ -188,7 +183,7 @@ def _evaluate_scripts(args: argparse.Namespace) -> int:
     from valuedesk.cli.scripts import read_posts_or_fail
 
     posts = read_posts_or_fail(args.scripts, args.labels, need_labels=True)
-    clf = _load(args.model, args.contradiction_threshold)
+    clf = load_model(args.model, args.contradiction_threshold)
     rep = evaluate_posts(clf, posts, kinds=LINE_SETS[args.lines])
     if args.json:
         out = {"model_id": clf.model_id, "scripts": str(args.scripts), "lines": args.lines} | rep.as_dict()
@@ -200,7 +195,8 @@ def _evaluate_scripts(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load(model: str, contradiction_threshold: float | None) -> Any:
+def load_model(model: str, contradiction_threshold: float | None = None) -> Any:
+    """A classifier by name or folder, as one-line CLI errors."""
     from valuedesk.classify import load_classifier
     from valuedesk.classify.encoder import ModelLoadError
     from valuedesk.classify.model import VideoRules
@@ -233,7 +229,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         data = Path(args.data)
         if not (data / f"arguments-{args.split}.tsv").is_file():
             raise CliError(f"{data} has no arguments-{args.split}.tsv")
-        clf = _load(args.model, args.contradiction_threshold)
+        clf = load_model(args.model, args.contradiction_threshold)
         try:
             rep = evaluate_tsv(clf, data, args.split, shape=args.input)
         except DataError as exc:
@@ -260,7 +256,7 @@ def _evaluate_project(args: argparse.Namespace, evaluate_reviewed: Any, format_r
         examples = p.reviewed_examples()
     if not examples:
         raise CliError(f"{path} has no human-reviewed videos yet")
-    clf = _load(args.model, args.contradiction_threshold)
+    clf = load_model(args.model, args.contradiction_threshold)
     rep = evaluate_reviewed(clf, examples)
     if args.json:
         json.dump({"model_id": clf.model_id, "project": str(path)} | rep.as_dict(), sys.stdout, indent=2)
