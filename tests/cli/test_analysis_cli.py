@@ -13,7 +13,6 @@ import pytest
 
 from valuedesk.cli import main
 from valuedesk.project import Project
-from valuedesk.project import store as store_module
 
 BASE = ["--classifier", "baseline"]
 
@@ -91,17 +90,24 @@ def test_read_only_project_is_refused_and_untouched(tmp_path: Path, garden_clip:
 
 def test_locked_project_gives_a_clear_message(tmp_path: Path, garden_clip: Path, monkeypatch: pytest.MonkeyPatch,
                                               capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("VALUEDESK_LOCK_WAIT_S", "0.5")
     project = tmp_path / "busy.vdproj"
     Project.open(project).close()
-    holder = sqlite3.connect(project, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+         "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(60)", str(project)],
+        stdout=subprocess.PIPE, text=True)
     try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         assert main(["analyze", str(garden_clip), "--project", str(project), *BASE]) == 2
     finally:
-        holder.execute("ROLLBACK")
-        holder.close()
-    assert "busy.vdproj: the project is locked by another program" in capsys.readouterr().err
+        holder.kill()
+        holder.wait()
+    err = capsys.readouterr().err
+    assert "busy.vdproj: the project is locked" in err and f"by another program (pid {holder.pid}" in err
     _intact(project)
 
 

@@ -87,7 +87,7 @@ def test_cancel_in_child_process_keeps_project_clean(tmp_path: Path, garden_clip
         result = analyzer.run(job, should_stop=lambda: "transcribe" in seen)
         assert result.status == "cancelled"
         assert analyzer.engine._proc is None  # the child was killed at once
-        assert project.video(job.video_id)["status"] == "queued"
+        assert project.video(job.video_id)["status"] == "cancelled"
         assert project.db["runs"].count == 0 and project.integrity_check() == "ok"
         analyzer.close()
 

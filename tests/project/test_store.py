@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from valuedesk.project import AnalysisRecord, EvidenceRow, Project, ProjectError, ScoreRow, video_fs_path
-from valuedesk.project import store as store_module
 from valuedesk.project.schema import SCHEMA_VERSION
 from valuedesk.script import ScriptLine, Word
 from valuedesk.values import VALUE_IDS
@@ -134,15 +133,15 @@ def test_read_only_file_is_refused_for_writing_but_readable(tmp_path: Path) -> N
         assert p.integrity_check() == "ok"
 
 
-def test_locked_project_names_the_cause(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)
+def test_a_lock_held_in_this_program_is_not_blamed_on_another(tmp_path: Path) -> None:
     path = tmp_path / "locked.vdproj"
     with Project.open(path):
         pass
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        with Project.open(path) as p, pytest.raises(ProjectError, match=r"locked\.vdproj: the project is locked"):
+        with Project.open(path, lock_wait_s=0.3) as p, pytest.raises(
+                ProjectError, match=r"locked\.vdproj: the project is locked .*another connection of this program"):
             p.add_video("/clips/a.mp4", sha256="s1", size_bytes=1, creator="Mia")
     finally:
         other.execute("ROLLBACK")
@@ -150,6 +149,48 @@ def test_locked_project_names_the_cause(tmp_path: Path, monkeypatch: pytest.Monk
     with Project.open(path) as p:
         assert p.integrity_check() == "ok"
         assert p.videos() == []
+
+
+def test_a_lock_held_by_another_program_names_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "locked.vdproj"
+    with Project.open(path):
+        pass
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+         "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(60)", str(path)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with Project.open(path, lock_wait_s=0.5) as p, pytest.raises(
+                ProjectError, match=rf"the project is locked .*by another program \(pid {holder.pid}: .*python"):
+            p.add_video("/clips/a.mp4", sha256="s1", size_bytes=1, creator="Mia")
+    finally:
+        holder.kill()
+        holder.wait()
+    with Project.open(path) as p:
+        assert p.videos() == []
+
+
+def test_a_writer_waits_for_a_short_lock_instead_of_failing(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "busy.vdproj"
+    with Project.open(path):
+        pass
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    releaser = threading.Timer(1.0, lambda: other.execute("COMMIT"))
+    releaser.start()
+    try:
+        with Project.open(path) as p:
+            vid = p.add_video("/clips/a.mp4", sha256="s1", size_bytes=1, creator="Mia")
+            assert p.video(vid)["creator"] == "Mia"
+    finally:
+        releaser.join()
+        other.close()
 
 
 @pytest.mark.parametrize(
@@ -187,3 +228,44 @@ def test_missing_and_folder_paths(tmp_path: Path) -> None:
         Project.open(tmp_path)
     with pytest.raises(ProjectError, match="does not exist"):
         Project.open(tmp_path / "no-dir" / "p.vdproj")
+
+
+def test_one_row_per_file_however_its_path_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    clips = tmp_path / "media"
+    clips.mkdir()
+    (clips / "good1.mp4").write_bytes(b"x")
+    (tmp_path / "link").symlink_to(clips)
+    monkeypatch.chdir(tmp_path)
+    with Project.open(tmp_path / "p.vdproj") as p:
+        a = p.add_video("media/good1.mp4", sha256="s", size_bytes=1, creator="Mia")
+        b = p.add_video(str(clips / "good1.mp4"), sha256="s", size_bytes=1, creator="Mia")
+        c = p.add_video("link/../media/./good1.mp4", sha256="s", size_bytes=1, creator="Mia")
+        d = p.add_video(tmp_path / "link" / "good1.mp4", sha256="s", size_bytes=1, creator="Mia")
+        assert a == b == c == d and len(p.videos()) == 1
+        assert p.video(a)["path"] == str((clips / "good1.mp4").resolve())
+        assert p.resolve_video("media/good1.mp4")["id"] == a
+
+
+def test_a_queued_or_analysing_video_whose_worker_died_reads_interrupted(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from valuedesk.project import claims
+
+    path = tmp_path / "p.vdproj"
+    with Project.open(path) as p:
+        mine = p.add_video("/clips/a.mp4", sha256="a", size_bytes=1, creator="Mia", claim=claims.new_claim())
+        nobody = p.add_video("/clips/b.mp4", sha256="b", size_bytes=1, creator="Mia")
+    # Another process claims a video and dies without a word (kill -9 is the same to the reader).
+    code = ("import sys; from valuedesk.project import Project, claims; p = Project.open(sys.argv[1]); "
+            "p.set_status(1, 'analyzing', claim=claims.new_claim()); print(p.video(1)['status'])")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "analyzing"  # live while its process ran
+    with Project.open(path) as p:
+        assert p.video(mine)["status"] == "interrupted"
+        assert p.video(nobody)["status"] == "interrupted"
+        claim = claims.new_claim()
+        p.set_status(nobody, "analyzing", claim=claim)
+        assert p.video(nobody)["status"] == "analyzing"
+        claims.release(claim)  # the job ended without writing its status (e.g. the disk was full)
+        assert p.video(nobody)["status"] == "interrupted"

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
+from valuedesk.project import claims
 from valuedesk.project.store import Project
 from valuedesk.ui.library import LibraryPanel, status_word, top_values
 
@@ -33,8 +34,12 @@ def test_tree_shows_creators_status_length_and_top_values(library: Any) -> None:
     assert item.text(1) == "done"
     assert item.text(2) == "00:10.7" or item.text(2).startswith("00:1")
     assert "Pow. resources" in item.text(3) and "✕ Humility" in item.text(3)
+    # Queued by nobody alive (the fixture's process queued it without a claim): not left "queued".
+    assert panel._items[ids[2]].text(1) == "interrupted"
+    assert "3 videos · 2 analysed · 1 interrupted" in panel.summary.text()
+    project.set_status(ids[2], "queued", claim=claims.new_claim())
+    panel.refresh_video(ids[2])
     assert panel._items[ids[2]].text(1) == "queued"
-    assert "3 videos · 2 analysed" in panel.summary.text()
 
 
 def test_status_updates_in_place(library: Any) -> None:
@@ -43,7 +48,7 @@ def test_status_updates_in_place(library: Any) -> None:
     panel.refresh_video(ids[2])
     assert panel._items[ids[2]].text(1) == "failed"
     assert "cannot read" in panel._items[ids[2]].toolTip(1)
-    project.set_status(ids[2], "queued", "cancelled")
+    project.set_status(ids[2], "cancelled")
     panel.refresh_video(ids[2])
     assert panel._items[ids[2]].text(1) == "cancelled"
 
@@ -107,7 +112,7 @@ def test_selection_signals(library: Any, qtbot: Any) -> None:
 
 
 def test_helpers() -> None:
-    assert status_word({"status": "queued", "error": "interrupted"}) == "interrupted"
+    assert status_word({"status": "interrupted", "error": ""}) == "interrupted"
     assert status_word({"status": "analyzing", "error": ""}) == "analyzing"
 
 

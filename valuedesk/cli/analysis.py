@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from valuedesk.cli import CliError, add_project_option
+from valuedesk.cli import CliError, add_project_option, display, echo, resolve_video, text_arg
 from valuedesk.pipeline import AnalysisSettings, Analyzer, ProgressEvent
 from valuedesk.project import Project, ProjectError
 from valuedesk.script import format_ms, render_line_body, render_script
@@ -118,12 +118,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                            isolate=args.isolate, quiet=args.json)
     failed = [r for r in results if r.status == "failed"]
     if args.json:
-        print(json.dumps([{"path": str(r.path), "video_id": r.video_id, "status": r.status, "message": r.message}
+        print(json.dumps([{"path": display(r.path), "video_id": r.video_id, "status": r.status, "message": r.message}
                           for r in results], ensure_ascii=False, indent=2))
     else:
         done = sum(r.status == "done" for r in results)
         skipped = sum(r.status == "skipped" for r in results)
-        print(f"{done} analyzed, {skipped} unchanged, {len(failed)} failed → {args.project}", file=sys.stderr)
+        print(f"{done} analyzed, {skipped} unchanged, {len(failed)} failed → {display(args.project)}", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -132,7 +132,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         if args.list or (not args.video and not args.creator):
             rows = project.videos()
             if args.json:
-                print(json.dumps([{k: v for k, v in r.items() if k != "path_raw"} for r in rows], ensure_ascii=False,
+                print(json.dumps([{k: v for k, v in r.items() if k not in ("path_raw", "claimed_by")} for r in rows], ensure_ascii=False,
                                  indent=2))
             else:
                 for r in rows:
@@ -141,11 +141,12 @@ def cmd_show(args: argparse.Namespace) -> int:
             return 0
         try:
             if args.creator:
-                videos = [v for v in project.videos(args.creator)]
+                creator = text_arg(args.creator) or ""  # undecodable bytes → U+FFFD (names are text)
+                videos = [v for v in project.videos(creator)]
                 if not videos:
-                    raise CliError(f"{args.project}: no videos by creator {args.creator!r}")
+                    raise CliError(f"{args.project}: no videos by creator {creator!r}")
             else:
-                videos = [project.resolve_video(args.video)]
+                videos = [resolve_video(project, args.video)]
         except ProjectError as exc:
             raise CliError(str(exc)) from exc
         payload = [video_summary(project, v["id"]) for v in videos]
@@ -153,7 +154,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             print(json.dumps(payload, ensure_ascii=False, indent=2))
             return 0
         for summary in payload:
-            print(format_profile(summary, with_script=args.script, project=project))
+            echo(format_profile(summary, with_script=args.script, project=project))
     return 0
 
 
@@ -175,18 +176,38 @@ def video_summary(project: Project, video_id: int) -> dict[str, Any]:
                        "contradiction": round(row["contradiction"], 4) if row else 0.0, "evidence": ev})
     return {"video_id": video_id, "file": v["file_name"], "path": v["path"], "creator": v["creator"],
             "title": v["title"], "duration_ms": v["duration_ms"], "status": v["status"], "error": v["error"],
-            "model": json.loads(run["models_json"]).get("classifier", "") if run else "",
+            "model": (json.loads(run["models_json"]).get("classifier", "") or "unknown") if run else "",
             "values": values, "script": [
                 {"start_ms": ln.start_ms, "end_ms": ln.end_ms, "kind": ln.kind, "speaker": ln.speaker,
                  "text": ln.text} for ln in lines]}
+
+
+STATUS_WORDS = {
+    "interrupted": "interrupted — the last analysis did not finish (killed, crashed or the disk was full); "
+                   "run `valuedesk analyze` on it again",
+    "cancelled": "cancelled before it finished; analyse it again to retry",
+    "queued": "waiting for analysis in another ValueDesk",
+    "analyzing": "being analysed right now by another ValueDesk",
+}
+
+
+def status_line(summary: dict[str, Any]) -> str:
+    """A non-done status in words; with a previous run, says that is what is shown."""
+    words = STATUS_WORDS.get(summary["status"], summary["status"])
+    if summary["error"]:
+        words += f" ({summary['error'].splitlines()[0]})"
+    if summary["model"]:
+        words += "; the previous analysis is shown"
+    return words
 
 
 def format_profile(summary: dict[str, Any], *, with_script: bool = False, project: Project | None = None) -> str:
     out = [f"━━ {summary['file']}  (video {summary['video_id']}, {summary['creator']}, "
            f"{format_ms(summary['duration_ms'] or 0)})"]
     if summary["status"] != "done":
-        out.append(f"   status: {summary['status']} {summary['error'] or ''}".rstrip())
-        return "\n".join(out)
+        out.append(f"   status: {status_line(summary)}")
+        if not summary["model"]:  # no finished run to show
+            return "\n".join(out)
     out.append(f"   model: {summary['model']}")
     shown = [v for v in summary["values"] if (v["reviewed_label"] if v["reviewed_label"] is not None else v["label"])]
     shown.sort(key=lambda v: (-(abs(v["reviewed_label"] if v["reviewed_label"] is not None else v["label"])),
@@ -219,5 +240,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 print(format_profile(video_summary(project, r.video_id)))
                 print()
     failed = [r for r in results if r.status == "failed"]
-    print(f"Demo project: {Path(args.project).resolve()}  (open it with: valuedesk {args.project})", file=sys.stderr)
+    print(f"Demo project: {display(Path(args.project).resolve())}  (open it with: valuedesk {display(args.project)})",
+          file=sys.stderr)
     return 1 if failed else 0

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from valuedesk.cli import CliError, add_project_option
+from valuedesk.cli import CliError, add_project_option, echo, resolve_video, text_arg, unicode_error
 from valuedesk.project.store import Project, ProjectError
 from valuedesk.report.errors import ReportError
 from valuedesk.report.safeio import OutputError
@@ -23,6 +23,11 @@ def _project(path: str, *, write: bool = False) -> Iterator[Project]:
         raise CliError(str(exc)) from None
     try:
         yield project
+    except UnicodeEncodeError as exc:  # an argument with non-UTF-8 bytes reached an SQL query
+        error = unicode_error(exc)
+        if error is None:
+            raise
+        raise error from None
     except (ProjectError, ReportError, OutputError, ValueError, KeyError) as exc:
         raise CliError(exc.args[0] if exc.args else str(exc)) from None
     finally:
@@ -39,13 +44,14 @@ def _report(args: argparse.Namespace) -> int:
         if args.creator is not None:
             from valuedesk.report.pdf_creator import write_creator_report
 
-            out = write_creator_report(project, args.creator, args.output, paper=args.paper, force=args.force)
+            out = write_creator_report(project, text_arg(args.creator) or "", args.output, paper=args.paper,
+                                       force=args.force)
         else:
             from valuedesk.report.pdf_video import write_video_report
 
-            vid = int(project.resolve_video(args.video)["id"])
+            vid = int(resolve_video(project, args.video)["id"])
             out = write_video_report(project, vid, args.output, paper=args.paper, force=args.force)
-    print(out)
+    echo(out)
     return 0
 
 
@@ -53,10 +59,11 @@ def _export(args: argparse.Namespace) -> int:
     from valuedesk.report.exports import export
 
     with _project(args.project) as project:
-        written = export(project, args.format, args.output, video=args.video, creator=args.creator,
+        video = None if args.video is None else int(resolve_video(project, args.video)["id"])
+        written = export(project, args.format, args.output, video=video, creator=text_arg(args.creator),
                          force=args.force, onscreen=args.onscreen)
     for path in written:
-        print(path)
+        echo(path)
     return 0
 
 
@@ -90,9 +97,11 @@ def _review(args: argparse.Namespace) -> int:
         raise CliError("this action needs --value NAME")
     if args.line is not None and args.text is None:
         raise CliError("--line needs --text TEXT")
+    for name in ("value", "label", "text", "note", "author"):  # text to store: undecodable bytes → U+FFFD
+        setattr(args, name, text_arg(getattr(args, name)))
     with _project(args.project, write=True) as project:
         service = ReviewService(project, author=args.author or "")
-        vid = int(project.resolve_video(args.video)["id"])
+        vid = int(resolve_video(project, args.video)["id"])
         if args.undo or args.redo:
             row = service.undo(vid) if args.undo else service.redo(vid)
             word = "undid" if args.undo else "redid"

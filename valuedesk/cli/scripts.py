@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from valuedesk.cli import CliError
+from valuedesk.cli import CliError, echo
 
 LINES_HELP = ("which lines the classifier reads: content = speech, on-screen text, caption and hashtags (what "
               "the analysis pipeline gives it; default); all = also scene and sound lines")
@@ -85,5 +85,5 @@ def cmd_score(args: argparse.Namespace) -> int:
         write_file(out, "".join(records()), force=args.force)
     except OutputError as exc:
         raise CliError(str(exc)) from None
-    print(f"{len(posts)} posts scored by {clf.model_id} → {out}")
+    echo(f"{len(posts)} posts scored by {clf.model_id} → {out}")
     return 0

@@ -6,6 +6,7 @@ GUI runs it in a QThread with `isolate=True` (models in a child process).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from valuedesk.pipeline.events import ProgressEvent
 from valuedesk.pipeline.settings import AnalysisSettings
 from valuedesk.pipeline.sidecar import read_post_info
 from valuedesk.pipeline.worker import AnalysisFailed, AnalysisProcess
+from valuedesk.project import claims
 from valuedesk.project.store import Project, ProjectError
 
 MEDIA_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".m4a", ".mp3", ".wav", ".ogg", ".opus",
@@ -31,6 +33,7 @@ class Job:
     video_id: int | None = None
     skipped: str = ""  # why no analysis is needed
     error: str = ""  # why it cannot be analyzed (set before running)
+    claim: str | None = None  # this process's claim on the video row while it is queued or analysed
 
 
 @dataclass
@@ -46,22 +49,65 @@ def display_name(path: Path) -> str:
 
 
 def collect_media(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[str]]:
-    """Files as given, folders searched recursively for media; missing paths become errors."""
+    """Files as given, folders searched recursively for media; what cannot be used becomes an error.
+
+    A path given that is missing, a broken symbolic link or a link loop is named as such; inside
+    a folder, broken links and loops that may have been media (a media suffix on the link or its
+    target, or no suffix: perhaps a folder) are reported too, and the good files still analysed.
+    """
+    import errno
+    import stat
+
+    def link_trouble(p: Path, exc: OSError) -> str | None:
+        """What is wrong with `p` when stat() failed because of a link; None if not a link problem."""
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if p.is_symlink():
+            try:
+                return f"broken link to {display_name(Path(os.readlink(p)))}"
+            except OSError:
+                return "broken link"
+        return None
+
+    def may_be_media(link: Path) -> bool:
+        try:
+            target = Path(os.readlink(link))
+        except OSError:
+            target = link
+        return not link.suffix or any(x.suffix.lower() in MEDIA_SUFFIXES for x in (link, target))
+
     files: list[Path] = []
     errors: list[str] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in MEDIA_SUFFIXES)
-            if not found:
+        try:
+            mode = p.stat().st_mode
+        except OSError as exc:
+            why = link_trouble(p, exc)
+            if why is None:
+                why = ("no such file or folder" if exc.errno in (errno.ENOENT, errno.ENOTDIR)
+                       else f"cannot read it ({exc.strerror or exc})")
+            errors.append(f"{display_name(p)}: {why}")
+            continue
+        if stat.S_ISDIR(mode):
+            found, bad = [], []
+            for f in sorted(p.rglob("*")):
+                if f.is_file():
+                    if f.suffix.lower() in MEDIA_SUFFIXES:
+                        found.append(f)
+                elif f.is_symlink() and may_be_media(f):
+                    try:
+                        f.stat()  # a link to a folder is fine (not searched, as before)
+                    except OSError as exc:
+                        bad.append(f"{display_name(f)}: {link_trouble(f, exc) or exc.strerror or exc}")
+            if not found and not bad:
                 errors.append(f"{display_name(p)}: folder holds no video or audio files")
+            errors.extend(bad)
             files.extend(found)
-        elif p.is_file():
+        elif stat.S_ISREG(mode):
             files.append(p)
-        elif p.exists():
-            errors.append(f"{display_name(p)}: not a regular file")
         else:
-            errors.append(f"{display_name(p)}: no such file or folder")
+            errors.append(f"{display_name(p)}: not a regular file")
     seen: set[Path] = set()
     unique = []
     for f in files:
@@ -88,6 +134,7 @@ class Analyzer:
         self.isolate = isolate
         self.on_event = on_event
         self._engine: AnalysisEngine | AnalysisProcess | None = None
+        self._claims: set[str] = set()
 
     def _emit(self, job: Job, stage: str, fraction: float, message: str = "") -> None:
         if self.on_event is not None:
@@ -115,17 +162,19 @@ class Analyzer:
                 job.error = _failure_message(path, exc)
                 jobs.append(job)
                 continue
-            known = self.project.find_video_by_sha(sha)
+            known = self.project.find_video_by_sha(sha, path)
             if known and known["status"] == "done" and not force:
                 job.video_id = int(known["id"])
                 job.skipped = f"unchanged since its analysis (video {known['id']}); use --force to redo it"
                 jobs.append(job)
                 continue
             post = read_post_info(path)
+            job.claim = claims.new_claim()
+            self._claims.add(job.claim)
             job.video_id = self.project.add_video(
                 path, sha256=sha, size_bytes=size, creator=post.creator or "Unknown creator", title=post.title,
                 description=post.description, upload_date=post.upload_date,
-                meta={"hashtags": post.hashtags, "sidecar": post.sidecar, **post.raw})
+                meta={"hashtags": post.hashtags, "sidecar": post.sidecar, **post.raw}, claim=job.claim)
             self._emit(job, "queued", 0.0, post.warning)  # e.g. an unreadable sidecar: analysed without it
             jobs.append(job)
         return jobs
@@ -138,7 +187,20 @@ class Analyzer:
             self._emit(job, "skipped", 1.0, job.skipped)
             return JobResult(job.path, job.video_id, "skipped", job.skipped)
         assert job.video_id is not None
-        self.project.set_status(job.video_id, "analyzing")
+        try:
+            return self._run_claimed(job, should_stop)
+        finally:
+            self.release(job)
+
+    def release(self, job: Job) -> None:
+        """This process no longer works on the job: if its row still says queued/analyzing, readers see
+        'interrupted' (the previous run stays current)."""
+        claims.release(job.claim)
+        self._claims.discard(job.claim or "")
+
+    def _run_claimed(self, job: Job, should_stop: Callable[[], bool] | None) -> JobResult:
+        assert job.video_id is not None
+        self.project.set_status(job.video_id, "analyzing", claim=job.claim)
         post = read_post_info(job.path)
         try:
             out: AnalysisOutput = self.engine.analyze(
@@ -147,11 +209,15 @@ class Analyzer:
             self.project.set_media_info(job.video_id, out.media)
             self.project.save_analysis(job.video_id, out.record)
         except AnalysisCancelled as exc:
-            self.project.set_status(job.video_id, "queued", "cancelled")
+            self.project.set_status(job.video_id, "cancelled")
             self._emit(job, "cancelled", 1.0, str(exc))
             return JobResult(job.path, job.video_id, "cancelled", str(exc))
-        except ProjectError:
-            raise  # the project itself is unusable: stop the batch, the caller reports it
+        except ProjectError as exc:
+            # The project itself cannot be written (disk full, locked): say so on the row if it still
+            # takes a write, then stop the batch; the caller reports it.
+            with contextlib.suppress(ProjectError):
+                self.project.set_status(job.video_id, "interrupted", f"not saved: {exc}")
+            raise
         except Exception as exc:
             message = _failure_message(job.path, exc)
             self.project.set_status(job.video_id, "failed", message)
@@ -172,6 +238,10 @@ class Analyzer:
         return results
 
     def close(self) -> None:
+        """Stop the child; videos still queued by this analyzer read as 'interrupted' from now on."""
+        for claim in list(self._claims):
+            claims.release(claim)
+        self._claims.clear()
         if isinstance(self._engine, AnalysisProcess):
             self._engine.close()
         self._engine = None

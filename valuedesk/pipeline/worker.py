@@ -9,6 +9,7 @@ deadlocks (Buzz learned this).
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import queue
 import traceback
 from pathlib import Path
@@ -27,9 +28,36 @@ class AnalysisCrashed(AnalysisFailed):
     """The child process died (segfault, out of memory, killed)."""
 
 
-def _serve(inbox: Any, replies: Any, settings: dict[str, Any]) -> None:
+PARENT_POLL_S = 0.5
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """End this child when its parent dies (kill -9 included): no orphan keeps the models in memory.
+
+    A thread that polls the parent pid, not PR_SET_DEATHSIG: that signal fires when the parent's
+    *thread* ends, and the GUI starts the child from a QThread. os._exit also ends the resource
+    tracker's last user, so it exits too.
+    """
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent_pid:
+                os._exit(3)
+            time.sleep(PARENT_POLL_S)
+
+    threading.Thread(target=watch, name="valuedesk-parent-watch", daemon=True).start()
+
+
+def _serve(inbox: Any, replies: Any, settings: dict[str, Any], parent_pid: int | None = None) -> None:
+    import os
+
     from valuedesk.media.errors import MediaError
     from valuedesk.pipeline.analyze import AnalysisEngine
+
+    _exit_with_parent(parent_pid if parent_pid is not None else os.getppid())
 
     engine = AnalysisEngine(AnalysisSettings.from_dict(settings))
     while True:
@@ -66,7 +94,7 @@ class AnalysisProcess:
         self._inbox = self._ctx.Queue()
         self._replies = self._ctx.Queue()
         self._proc = self._ctx.Process(
-            target=_serve, args=(self._inbox, self._replies, self.settings.to_dict()),
+            target=_serve, args=(self._inbox, self._replies, self.settings.to_dict(), os.getpid()),
             name="valuedesk-analysis", daemon=True)
         self._proc.start()
 

@@ -75,5 +75,13 @@ def _m1_initial(db: sqlite_utils.Database) -> None:
     db["reviews"].create_index(["video_id", "value_id"])
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_m1_initial,)
+def _m2_claims_and_canonical_paths(db: sqlite_utils.Database) -> None:
+    """Who works on a queued/analysing video (no stale status after a kill); one row per file."""
+    db["videos"].add_column("claimed_by", str)
+    db.execute("UPDATE videos SET status = error, error = '' "
+               "WHERE status = 'queued' AND error IN ('cancelled', 'interrupted')")
+    db["videos"].create_index(["path_raw"], if_not_exists=True)
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_m1_initial, _m2_claims_and_canonical_paths)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -18,62 +17,55 @@ from typing import Any
 
 import sqlite_utils
 
+from valuedesk.project import claims
+from valuedesk.project.connection import (
+    BUSY_TIMEOUT_S,
+    LOCK_WAIT_S,
+    ProjectError,
+    connect,
+    immediate,
+    is_read_only,
+)
+from valuedesk.project.connection import explain as _explain
 from valuedesk.project.records import AnalysisRecord, ReviewedExample, SearchHit
 from valuedesk.project.schema import MIGRATIONS, SCHEMA_VERSION
 from valuedesk.script import ScriptLine, Word
 
-STATUSES = ("queued", "analyzing", "done", "failed")
-BUSY_TIMEOUT_S = 5.0
-
-
-class ProjectError(Exception):
-    """A project file cannot be opened or written; the message names the file and the cause."""
+# 'interrupted': a run that did not finish (killed, crashed, disk full); the previous run, if any,
+# stays current. Readers also see it for a 'queued'/'analyzing' row whose claim is dead.
+STATUSES = ("queued", "analyzing", "done", "failed", "interrupted", "cancelled")
+__all__ = ["BUSY_TIMEOUT_S", "STATUSES", "Project", "ProjectError", "canonical_path", "now_iso", "video_fs_path"]
 
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _is_read_only(path: Path) -> bool:
-    """True when the file has no write bits or its folder is not writable (WAL needs -wal/-shm files).
-
-    Mode bits are checked explicitly because os.access says "writable" to root regardless.
-    """
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        return False
-    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        return True
-    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK)
-
-
-def _explain(path: Path, exc: sqlite3.Error) -> ProjectError:
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        cause = "the project is locked by another program (database is locked); close it there and retry"
-    elif "not a database" in text or "malformed" in text or "disk image" in text:
-        cause = "not a ValueDesk project or the file is damaged (" + str(exc) + ")"
-    elif "readonly" in text or "read-only" in text:
-        cause = "the project file is read-only; open it for viewing or copy it somewhere writable"
-    elif "unable to open" in text:
-        cause = "cannot open the file (missing folder or no permission)"
-    else:
-        cause = str(exc)
-    return ProjectError(f"{path}: {cause}")
+def canonical_path(path: str | bytes | os.PathLike[str]) -> bytes:
+    """The one stored form of a file's path: absolute, links and '..' resolved, exact bytes."""
+    return os.fsencode(os.path.realpath(os.fsencode(path)))
 
 
 class Project:
     """A ValueDesk project file. Use `Project.open(path)` as a context manager."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool, lock_wait_s: float = LOCK_WAIT_S) -> None:
         self.path = path
         self.readonly = readonly
+        self.lock_wait_s = lock_wait_s
         self.db = sqlite_utils.Database(conn)
 
     # ----------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, readonly: bool = False, create: bool = True) -> Project:
+    def open(cls, path: str | os.PathLike[str], *, readonly: bool = False, create: bool = True,
+             lock_wait_s: float | None = None) -> Project:
+        """Open (or create) a project; `lock_wait_s` (default: $VALUEDESK_LOCK_WAIT_S, else 30) bounds how
+        long a write waits for another writer."""
+        if lock_wait_s is None:
+            try:
+                lock_wait_s = float(os.environ.get("VALUEDESK_LOCK_WAIT_S", LOCK_WAIT_S))
+            except ValueError:
+                lock_wait_s = LOCK_WAIT_S
         p = Path(path)
         exists = p.exists()
         if not exists and (readonly or not create):
@@ -82,17 +74,18 @@ class Project:
             raise ProjectError(f"{p}: is a folder, not a project file")
         if exists and p.stat().st_size == 0 and readonly:
             raise ProjectError(f"{p}: empty file, not a ValueDesk project")
-        if not readonly and _is_read_only(p):
+        if exists and p.stat().st_size > 0 and _header(p) != SQLITE_HEADER:
+            # SQLite would treat a short file as empty and write a new database over it.
+            raise ProjectError(f"{p}: not a ValueDesk project or the file is damaged (no SQLite header)")
+        if not readonly and is_read_only(p):
             raise ProjectError(
                 f"{p}: the project file is read-only; open it for viewing or copy it somewhere writable"
             )
         if not exists and not p.parent.exists():
             raise ProjectError(f"{p}: folder {p.parent} does not exist")
-        uri = p.resolve().as_uri() + ("?mode=ro" if readonly else "?mode=rwc")
         try:
-            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
-            conn.execute("PRAGMA foreign_keys=ON")
-            project = cls(p, conn, readonly)
+            conn = connect(p, readonly=readonly, lock_wait_s=lock_wait_s)
+            project = cls(p, conn, readonly, lock_wait_s)
             project._prepare(new=not exists)
         except sqlite3.Error as exc:
             raise _explain(p, exc) from exc
@@ -118,10 +111,12 @@ class Project:
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
-        for number in range(version, SCHEMA_VERSION):
-            with self.db.atomic():
-                MIGRATIONS[number](self.db)
-                conn.execute(f"PRAGMA user_version={number + 1}")
+        if version < SCHEMA_VERSION:
+            with self.transaction():  # another program may be upgrading the same file: re-read inside
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                for number in range(version, SCHEMA_VERSION):
+                    MIGRATIONS[number](self.db)
+                    conn.execute(f"PRAGMA user_version={number + 1}")
 
     def close(self) -> None:
         self.db.conn.close()
@@ -134,14 +129,11 @@ class Project:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """One atomic write; sqlite errors become ProjectError naming the file."""
+        """One atomic write holding the writer lock from its start; errors become ProjectError naming the file."""
         if self.readonly:
             raise ProjectError(f"{self.path}: opened read-only; cannot change it")
-        try:
-            with self.db.atomic() as db:
-                yield db
-        except sqlite3.Error as exc:
-            raise _explain(self.path, exc) from exc
+        with immediate(self.db.conn, self.path, self.lock_wait_s):
+            yield self.db
 
     def integrity_check(self) -> str:
         return str(self.db.conn.execute("PRAGMA integrity_check").fetchone()[0])
@@ -149,32 +141,34 @@ class Project:
     # ----------------------------------------------------------------- writes
     def creator_id(self, name: str, platform: str = "") -> int:
         name = name.strip() or "Unknown creator"
-        row = self.db.execute("SELECT id FROM creators WHERE name = ?", [name]).fetchone()
-        if row:
-            return int(row[0])
-        with self.transaction() as db:
+        with self.transaction() as db:  # read inside: another writer may add the same creator meanwhile
+            row = db.execute("SELECT id FROM creators WHERE name = ?", [name]).fetchone()
+            if row:
+                return int(row[0])
             return int(db["creators"].insert({"name": name, "platform": platform, "meta_json": "{}"}).last_pk)
 
     def add_video(self, path: str | bytes | os.PathLike[str], *, sha256: str, size_bytes: int, creator: str, title: str = "",
-                  description: str = "", upload_date: str = "", meta: dict[str, Any] | None = None) -> int:
-        """Register a file (or refresh the row that has this path); status becomes 'queued'.
+                  description: str = "", upload_date: str = "", meta: dict[str, Any] | None = None,
+                  claim: str | None = None) -> int:
+        """Register a file (or refresh the row that has this file); status becomes 'queued'.
 
-        `path` keeps a readable form (undecodable bytes replaced) and `path_raw` the exact bytes,
-        so files with non-UTF-8 names still open.
+        Paths are stored canonical (`canonical_path`), so one file has one row however it was
+        named. `path` keeps a readable form (undecodable bytes replaced) and `path_raw` the exact
+        bytes, so files with non-UTF-8 names still open. `claim` (see `claims`) says who queued it.
         """
-        raw = os.fsencode(path)
+        raw = canonical_path(path)
         shown = raw.decode("utf-8", "replace")
         title, description, creator = _text(title), _text(description), _text(creator)
-        creator_id = self.creator_id(creator)
         row = {
-            "creator_id": creator_id, "path": shown, "path_raw": raw, "file_name": Path(shown).name,
+            "path": shown, "path_raw": raw, "file_name": Path(shown).name,
             "sha256": sha256,
             "size_bytes": size_bytes, "title": title or Path(shown).stem, "description": description,
             "upload_date": upload_date, "meta_json": json.dumps(meta or {}, ensure_ascii=False),
-            "status": "queued", "error": "", "updated_at": now_iso(),
+            "status": "queued", "error": "", "updated_at": now_iso(), "claimed_by": claim,
         }
-        existing = self.db.execute("SELECT id FROM videos WHERE path_raw = ?", [raw]).fetchone()
         with self.transaction() as db:
+            row["creator_id"] = self.creator_id(creator)
+            existing = db.execute("SELECT id FROM videos WHERE path_raw = ?", [raw]).fetchone()
             if existing:
                 db["videos"].update(existing[0], row)
                 return int(existing[0])
@@ -185,11 +179,13 @@ class Project:
         with self.transaction() as db:
             db["videos"].update(video_id, {k: info[k] for k in keys if k in info})
 
-    def set_status(self, video_id: int, status: str, error: str = "") -> None:
+    def set_status(self, video_id: int, status: str, error: str = "", *, claim: str | None = None) -> None:
+        """Change a video's status; 'queued'/'analyzing' carry the claim of whoever works on it."""
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
         with self.transaction() as db:
-            db["videos"].update(video_id, {"status": status, "error": error, "updated_at": now_iso()})
+            db["videos"].update(video_id, {"status": status, "error": error, "updated_at": now_iso(),
+                                           "claimed_by": claim if status in ("queued", "analyzing") else None})
 
     def save_analysis(self, video_id: int, rec: AnalysisRecord) -> int:
         """Write one finished analysis in one transaction and make it the video's current run."""
@@ -223,7 +219,7 @@ class Project:
             )
             db["thumbnails"].insert_all({"run_id": run_id, "t_ms": t, "jpeg": jpeg} for t, jpeg in rec.thumbnails)
             db["videos"].update(video_id, {"current_run_id": run_id, "status": "done", "error": "",
-                                           "updated_at": now_iso()})
+                                           "updated_at": now_iso(), "claimed_by": None})
         return run_id
 
     # ----------------------------------------------------------------- reads
@@ -234,12 +230,13 @@ class Project:
         ))
 
     def videos(self, creator: str | None = None) -> list[dict[str, Any]]:
+        """Video rows with the status a user should see (`claims.live_status`)."""
         sql = ("SELECT v.*, c.name AS creator FROM videos v LEFT JOIN creators c ON c.id = v.creator_id")
         params: list[Any] = []
         if creator is not None:
             sql += " WHERE c.name = ? COLLATE NOCASE"
             params.append(creator)
-        return list(self.db.query(sql + " ORDER BY c.name COLLATE NOCASE, v.upload_date, v.id", params))
+        return [_live(r) for r in self.db.query(sql + " ORDER BY c.name COLLATE NOCASE, v.upload_date, v.id", params)]
 
     def video(self, video_id: int) -> dict[str, Any]:
         rows = list(self.db.query(
@@ -247,21 +244,25 @@ class Project:
             "WHERE v.id = ?", [video_id]))
         if not rows:
             raise ProjectError(f"{self.path}: no video with id {video_id}")
-        return rows[0]
+        return _live(rows[0])
 
-    def find_video_by_sha(self, sha256: str) -> dict[str, Any] | None:
-        rows = list(self.db.query("SELECT * FROM videos WHERE sha256 = ? ORDER BY id", [sha256]))
+    def find_video_by_sha(self, sha256: str, path: str | bytes | os.PathLike[str] | None = None) -> dict[str, Any] | None:
+        """A video with this content: the row of this very file first, then the oldest copy."""
+        rows = [_live(r) for r in self.db.query("SELECT * FROM videos WHERE sha256 = ? ORDER BY id", [sha256])]
+        if path is not None:
+            raw = canonical_path(path)
+            rows.sort(key=lambda r: r["path_raw"] != raw)
         return rows[0] if rows else None
 
     def resolve_video(self, ref: str) -> dict[str, Any]:
         """A video by id, by path (as given or absolute) or by file name."""
         if ref.isdigit():
             return self.video(int(ref))
-        candidates = [ref, os.path.abspath(ref)]
-        for c in candidates:
-            row = self.db.execute("SELECT id FROM videos WHERE path = ?", [c]).fetchone()
-            if row:
-                return self.video(int(row[0]))
+        row = self.db.execute("SELECT id FROM videos WHERE path_raw = ?", [canonical_path(ref)]).fetchone()
+        for c in (ref, os.path.abspath(ref)):  # projects from before paths were stored canonical
+            row = row or self.db.execute("SELECT id FROM videos WHERE path = ?", [_text(c)]).fetchone()
+        if row:
+            return self.video(int(row[0]))
         rows = self.db.execute("SELECT id FROM videos WHERE file_name = ?", [Path(ref).name]).fetchall()
         if len(rows) == 1:
             return self.video(int(rows[0][0]))
@@ -322,7 +323,7 @@ class Project:
 
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:
         """Full-text search over current script lines (porter stemming; plain words are quoted)."""
-        terms = [t for t in query.replace('"', " ").split() if t]
+        terms = [t for t in query.replace('"', " ").replace("\x00", " ").split() if t]
         if not terms:
             return []
         match = " ".join(f'"{t}"*' if i == len(terms) - 1 else f'"{t}"' for i, t in enumerate(terms))
@@ -354,20 +355,20 @@ class Project:
             }).last_pk)
 
     def undo_review(self, video_id: int) -> int | None:
-        row = self.db.execute(
-            "SELECT id FROM reviews WHERE video_id = ? AND undone = 0 ORDER BY id DESC LIMIT 1", [video_id]).fetchone()
-        if not row:
-            return None
         with self.transaction() as db:
+            row = db.execute(
+                "SELECT id FROM reviews WHERE video_id = ? AND undone = 0 ORDER BY id DESC LIMIT 1", [video_id]).fetchone()
+            if not row:
+                return None
             db["reviews"].update(row[0], {"undone": 1})
         return int(row[0])
 
     def redo_review(self, video_id: int) -> int | None:
-        row = self.db.execute(
-            "SELECT id FROM reviews WHERE video_id = ? AND undone = 1 ORDER BY id ASC LIMIT 1", [video_id]).fetchone()
-        if not row:
-            return None
         with self.transaction() as db:
+            row = db.execute(
+                "SELECT id FROM reviews WHERE video_id = ? AND undone = 1 ORDER BY id ASC LIMIT 1", [video_id]).fetchone()
+            if not row:
+                return None
             db["reviews"].update(row[0], {"undone": 0})
         return int(row[0])
 
@@ -430,6 +431,22 @@ class Project:
             if (reviewed if reviewed is not None else model) == label:
                 out.append(int(v["id"]))
         return out
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _header(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot read the file ({exc.strerror})") from None
+
+
+def _live(row: dict[str, Any]) -> dict[str, Any]:
+    row["status"] = claims.live_status(str(row["status"]), row.get("claimed_by"))
+    return row
 
 
 def _text(value: str) -> str:

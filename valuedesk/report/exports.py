@@ -27,7 +27,7 @@ from typing import Any
 from valuedesk.project.store import Project
 from valuedesk.report import valueeval
 from valuedesk.report.errors import ReportError
-from valuedesk.report.safeio import OutputFolder, safe_name, write_file
+from valuedesk.report.safeio import OutputFolder, defuse_formula, safe_name, write_file
 from valuedesk.report.subtitles import cues, to_srt, to_vtt
 from valuedesk.review import EvidenceLine, VideoReading, models_used, video_reading
 from valuedesk.script import format_ms
@@ -150,15 +150,9 @@ def video_json(r: VideoReading) -> dict[str, Any]:
     }
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula (a quote "=HYPERLINK(...)") gets a leading
-    apostrophe; numbers pass unchanged. Captions and transcripts are untrusted input."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """Formula-like text defused (see safeio.defuse_formula); numbers pass unchanged."""
+    return defuse_formula(value)
 
 
 def to_csv(rows: Sequence[dict[str, Any]], fields: Sequence[str]) -> str:

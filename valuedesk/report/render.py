@@ -50,8 +50,21 @@ def ensure_app() -> QGuiApplication:
     return app
 
 
+# Bidi controls that reorder the text around them: embeddings and overrides (U+202A–U+202E),
+# isolates (U+2066–U+2069) and the marks (U+200E, U+200F, U+061C). In a title, a creator name
+# or a script line, "evil\u202etxt.exe" would print as "evilexe.txt"; the letters stay, the
+# controls go (the text's own direction still comes from its letters).
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                                          "\u200e\u200f\u061c"))
+
+
+def plain(text: object) -> str:
+    """User text without bidi controls, for anything drawn into a PDF."""
+    return str(text).translate(BIDI_CONTROLS)
+
+
 def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(plain(text), quote=True)
 
 
 def jpeg_image(data: bytes, max_side: int = 0) -> QImage | None:
@@ -115,7 +128,7 @@ def render_pdf(body_html: str, resources: dict[str, QImage], *, paper: str = "a4
     writer = QPdfWriter(buf)
     writer.setResolution(300)
     writer.setPageLayout(layout)
-    writer.setTitle(title)
+    writer.setTitle(plain(title))
     writer.setCreator("ValueDesk")
 
     doc = QTextDocument()
@@ -129,7 +142,7 @@ def render_pdf(body_html: str, resources: dict[str, QImage], *, paper: str = "a4
     doc.setDefaultStyleSheet(STYLE)
     for name, img in resources.items():
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), img)
-    doc.setHtml(f"<html><body>{body_html}</body></html>")
+    doc.setHtml(f"<html><body>{plain(body_html)}</body></html>")  # also text a caller forgot to esc()
 
     paint = layout.paintRect(QPageLayout.Unit.Point)
     k = CSS_DPI / 72.0
@@ -160,7 +173,7 @@ def render_pdf(body_html: str, resources: dict[str, QImage], *, paper: str = "a4
             painter.setPen(QColor("#444444"))
             box = QRectF(0, body_h + 6, page_w, footer_h - 6)
             painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                             _elide(footer, 110))
+                             _elide(plain(footer), 110))
             painter.drawText(box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                              f"page {i + 1} of {n}")
             painter.restore()

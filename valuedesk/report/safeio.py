@@ -2,15 +2,21 @@
 
 Rules (tested): never overwrite without force; never follow a symlink out of the target; never
 create parent folders; file names derived from video titles are reduced to a safe slug, so a
-title like "../../etc/passwd" can only ever name a file inside the chosen folder.
+title like "../../etc/passwd" can only ever name a file inside the chosen folder; a file is
+written whole or not at all (a hidden temporary file beside it, renamed once complete), so a
+full disk leaves no truncated file behind to block the next run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
+import secrets
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 
 class OutputError(Exception):
@@ -35,25 +41,100 @@ def check_file_target(path: Path, *, force: bool) -> None:
     _check_parent(path)
 
 
+def _temp_name(path: Path) -> str:
+    """A hidden name beside `path` (same folder, so the final rename stays on one file system)."""
+    return f".{path.name[:180]}.partial-{secrets.token_hex(4)}"
+
+
+def _open_temp(path: Path) -> tuple[int, Path]:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(16):
+        tmp = path.parent / _temp_name(path)
+        try:
+            return os.open(tmp, flags, 0o644), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "cannot pick a temporary file name", str(path.parent))
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    """Put the finished file at `path` only if nothing is there (O_EXCL for a rename)."""
+    try:
+        os.link(tmp, path)  # fails if `path` exists, whatever it is (a file, a link, a folder)
+    except FileExistsError:
+        raise
+    except OSError:
+        # no hard links here (FAT, some network shares): check, then rename (a tiny race remains);
+        # a real write error (a full disk) fails the rename the same way
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
+        os.replace(tmp, path)
+    else:
+        _remove(tmp)  # the file now has its own name; the temporary one is only a second link
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable; best effort (not every system can open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_file(path: Path, data: bytes | str, *, force: bool = False) -> Path:
-    """Write one file; a link at `path` is replaced, never followed."""
+    """Write one file completely or not at all; a link at `path` is replaced, never followed.
+
+    The bytes go to a hidden temporary file in the same folder, are flushed and synced, and only
+    then take the target's name; on any error (a full disk) the temporary file is removed, an
+    existing target is left as it was, and OutputError says what happened.
+    """
     path = Path(path)
     check_file_target(path, force=force)
-    if path.is_symlink():
-        path.unlink()
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-    if not force:
-        flags |= os.O_EXCL
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        fd = os.open(path, flags, 0o644)
-    except FileExistsError:
-        raise OutputError(f"{path}: already exists; use --force to overwrite it") from None
+        fd, tmp = _open_temp(path)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(payload)
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc}); nothing was written") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if force:
+            os.replace(tmp, path)  # replaces a link or file at `path`; never follows a link
+        else:
+            _link_new(tmp, path)
+    except OSError as exc:
+        _remove(tmp)
+        if isinstance(exc, FileExistsError) and not force:  # it appeared while we were writing
+            raise OutputError(f"{path}: already exists; use --force to overwrite it") from None
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc}); nothing was written") from None
+    except BaseException:
+        _remove(tmp)
+        raise
+    _sync_folder(path.parent)
     return path
+
+
+def _remove(tmp: Path) -> None:
+    with contextlib.suppress(OSError):  # if even this fails, the hidden name never blocks a later export
+        os.unlink(tmp)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_formula(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula (a quote "=HYPERLINK(...)") gets a leading
+    apostrophe; numbers pass unchanged. Captions and transcripts are untrusted input."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def safe_name(text: str, *, fallback: str = "video", max_len: int = 60) -> str:

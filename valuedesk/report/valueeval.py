@@ -1,6 +1,7 @@
 """ValueEval-style TSV: script lines as texts plus 0/1 value columns from the evidence.
 
-Layout (a folder; UTF-8, tab-separated, header row, no quoting, tabs/newlines in text → space):
+Layout (a folder; UTF-8, tab-separated, header row, no quoting, tabs/newlines in text → space;
+a text starting with = + - or @ gets a leading ' so spreadsheets do not run it as a formula):
 
   arguments.tsv             Text-ID <TAB> Text
   labels.tsv                Text-ID <TAB> 19 value columns (Touché23 names and column order,
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from valuedesk.report.safeio import defuse_formula
 from valuedesk.review import VideoReading
 from valuedesk.values import BY_NAME
 
@@ -65,8 +67,14 @@ def label_rows(readings: Sequence[VideoReading], *, contradicted: bool = False) 
     return rows
 
 
+def tsv_cell(column: str, value: str) -> str:
+    """A text cell defused like the CSV exports (a spreadsheet would run "=HYPERLINK(...)" or
+    "@SUM(...)" as a formula); the 0/1 value columns are left as they are."""
+    return value if column in TOUCHE_COLUMNS else str(defuse_formula(value))
+
+
 def to_tsv(rows: Sequence[dict[str, str]], header: Sequence[str]) -> str:
     lines = ["\t".join(header)]
-    lines += ["\t".join(row[h] for h in header) for row in rows]
+    lines += ["\t".join(tsv_cell(h, row[h]) for h in header) for row in rows]
     return "\n".join(lines) + "\n"
 

@@ -40,16 +40,13 @@ LABEL_FILTERS: tuple[tuple[str, tuple[int, ...] | None], ...] = (
     ("any label", None), ("dominant", (2,)), ("present or dominant", (1, 2)), ("present", (1,)),
     ("goes against", (-1,)), ("absent", (0,)),
 )
-STATUS_COLORS = {"failed": CONTRADICTED_COLOR, "analyzing": "#2E86C1", "cancelled": "#B9770E"}
+STATUS_COLORS = {"failed": CONTRADICTED_COLOR, "analyzing": "#2E86C1", "cancelled": "#B9770E",
+                 "interrupted": "#B9770E"}
 
 
 def status_word(video: dict[str, Any]) -> str:
-    """queued / analyzing / done / failed, with 'cancelled' and 'interrupted' told apart."""
-    status = str(video.get("status") or "queued")
-    error = str(video.get("error") or "")
-    if status == "queued" and error in ("cancelled", "interrupted"):
-        return error
-    return status
+    """The stored status as the project reports it (dead claims already read as 'interrupted')."""
+    return str(video.get("status") or "queued")
 
 
 def top_values(project: Project, video_id: int, n: int = 3) -> tuple[str, str]:
@@ -206,9 +203,10 @@ class LibraryPanel(QWidget):
             parent.setText(0, f"{name} ({parent.childCount()})")
             parent.setExpanded(name not in folded)
         total = len(videos)
-        counts = {s: sum(1 for v in videos if v["status"] == s) for s in ("done", "queued", "analyzing", "failed")}
+        kinds = ("done", "queued", "analyzing", "failed", "interrupted", "cancelled")
+        counts = {s: sum(1 for v in videos if v["status"] == s) for s in kinds}
         text = f"{total} videos · {counts['done']} analysed"
-        text += "".join(f" · {counts[s]} {s}" for s in ("analyzing", "queued", "failed") if counts[s])
+        text += "".join(f" · {counts[s]} {s}" for s in kinds[1:] if counts[s])
         if allowed is not None:
             text = f"{shown} of {total} videos match the filter"
         self.summary.setText(text if total else "No videos yet: File ▸ Import files… or drop files here.")

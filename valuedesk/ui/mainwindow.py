@@ -248,7 +248,6 @@ class MainWindow(QMainWindow):
             return False
         self.close_project(keep_welcome=True)
         self.project = project
-        self._recover_interrupted()
         if not readonly:
             self.queue = AnalysisQueue(path, self.analysis_settings, self)
             self.queue.video_changed.connect(self._video_changed)
@@ -306,15 +305,6 @@ class MainWindow(QMainWindow):
         for act in self._project_actions:
             act.setEnabled(writable if act in (self.act_import, self.act_import_dir, self.act_undo, self.act_redo,
                                                self.act_reanalyze, self.act_cancel_all) else on)
-
-    def _recover_interrupted(self) -> None:
-        """Videos left 'analyzing' by a previous session that ended abruptly become 'interrupted'."""
-        assert self.project is not None
-        if self.project.readonly:
-            return
-        for v in self.project.videos():
-            if v["status"] == "analyzing":
-                self.project.set_status(int(v["id"]), "queued", "interrupted")
 
     def _ask_read_only(self, path: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, "Read-only project",

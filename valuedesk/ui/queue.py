@@ -180,7 +180,8 @@ class QueueWorker(QObject):
 
     def _cancel_pending(self, analyzer: Analyzer, job: Job, key: str) -> None:
         if job.video_id is not None and not job.skipped and not job.error:
-            analyzer.project.set_status(job.video_id, "queued", "cancelled")
+            analyzer.project.set_status(job.video_id, "cancelled")
+            analyzer.release(job)
         self.event.emit(ProgressEvent(key, "cancelled", 1.0, "cancelled before it started", job.video_id))
 
     @Slot()
