@@ -146,11 +146,36 @@ def test_read_only_project_opens_for_viewing(window: Any, project_file: tuple[Pa
         os.chmod(path, 0o644)
 
 
+def test_a_project_on_a_read_only_disk_opens_for_viewing(window: Any, project_file: tuple[Path, list[int]],
+                                                         dialogs: Any, tmp_path: Path) -> None:
+    """A USB stick or shared folder: WAL cannot create its -shm file there, the project still opens."""
+    import shutil
+    import subprocess
+
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("a read-only mount needs root")
+    path, ids = project_file
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(stick)]).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        shutil.copy(path, stick / "class.vdproj")
+        subprocess.run(["mount", "-o", "remount,ro", str(stick)], check=True)
+        dialogs.exec_answer = QMessageBox.StandardButton.Open
+        assert window.open_project(str(stick / "class.vdproj"))
+        assert window.project.readonly and "read-only" in dialogs.texts()
+        assert set(window.library.visible_video_ids()) == set(ids)
+        assert window.current_video in ids  # the first analysed video is shown, read from the stick
+        assert window.value_panel.review is None or not window.value_panel.review.isEnabled()
+    finally:
+        window.close_project()
+        subprocess.run(["umount", "-l", str(stick)], check=False)
+
+
 def test_locked_project_is_explained(window: Any, project_file: tuple[Path, list[int]], dialogs: Any,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from valuedesk.project import store
-
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.1)
+    monkeypatch.setenv("VALUEDESK_LOCK_WAIT_S", "0.2")
     path = project_file[0]
     holder = sqlite3.connect(path)
     holder.execute("PRAGMA locking_mode=EXCLUSIVE")

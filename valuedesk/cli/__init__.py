@@ -118,3 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("valuedesk: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `valuedesk show … | head`: the reader left; not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

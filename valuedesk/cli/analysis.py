@@ -136,7 +136,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                                  indent=2))
             else:
                 for r in rows:
-                    print(f"{r['id']:>4}  {r['status']:<9} {format_ms(r['duration_ms'] or 0):>7}  "
+                    print(f"{r['id']:>4}  {r['status']:<11} {format_ms(r['duration_ms'] or 0):>7}  "
                           f"{r['creator'] or '':<18} {r['file_name']}")
             return 0
         try:
