@@ -31,9 +31,11 @@ from valuedesk.classify.evaluate import classify_all, evaluate_tsv  # noqa: E402
 from valuedesk.classify.onnx_backend import BACKEND_ENV, CACHE_ENV, n_threads  # noqa: E402
 from valuedesk.script import ScriptLine  # noqa: E402
 
-LOAD_CODE = ("import sys, time; t = time.perf_counter(); from valuedesk.classify import load_classifier; "
-             "c = load_classifier(sys.argv[1]); print(f'{time.perf_counter() - t:.2f}', c.backend, "
-             "'torch' in sys.modules)")
+LOAD_CODE = (
+    "import sys, time; t = time.perf_counter(); from valuedesk.classify import load_classifier; "
+    "c = load_classifier(sys.argv[1]); print(f'{time.perf_counter() - t:.2f}', c.backend, "
+    "'torch' in sys.modules)"
+)
 
 
 def cold_load(model: str, backend: str, cache: str | None = None) -> str:
@@ -41,8 +43,14 @@ def cold_load(model: str, backend: str, cache: str | None = None) -> str:
     env = dict(os.environ, **{BACKEND_ENV: backend})
     if cache is not None:
         env[CACHE_ENV] = cache
-    out = subprocess.run([sys.executable, "-c", LOAD_CODE, model], cwd=ROOT, env=env, capture_output=True,
-                         text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", LOAD_CODE, model],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     secs, used, torch_loaded = out[-3:]
     return f"{secs} s (backend {used}, torch imported: {torch_loaded})"
 
@@ -54,13 +62,20 @@ def throughput(clf: object, premises: list[str]) -> None:
     classify_all(clf, single, evidence=False)
     dt = time.perf_counter() - t0
     print(f"  classification: {len(single) / dt:.0f} texts/s ({len(single)} one-line scripts in {dt:.2f} s)")
-    scripts = [[ScriptLine(k * 3000, k * 3000 + 2500, "speech", "SPEAKER", premises[(i + k) % len(premises)])
-                for k in range(6)] for i in range(0, len(premises), 6)]
+    scripts = [
+        [
+            ScriptLine(k * 3000, k * 3000 + 2500, "speech", "SPEAKER", premises[(i + k) % len(premises)])
+            for k in range(6)
+        ]
+        for i in range(0, len(premises), 6)
+    ]
     n_lines = sum(len(s) for s in scripts)
     t0 = time.perf_counter()
     classify_all(clf, scripts, evidence=True)
     dt = time.perf_counter() - t0
-    print(f"  evidence: {n_lines / dt:.0f} texts/s ({len(scripts)} six-line scripts = {n_lines} lines in {dt:.2f} s)")
+    print(
+        f"  evidence: {n_lines / dt:.0f} texts/s ({len(scripts)} six-line scripts = {n_lines} lines in {dt:.2f} s)"
+    )
 
 
 def main() -> int:
@@ -88,7 +103,9 @@ def main() -> int:
         if not args.no_f1:
             for shape in ("argument", "script"):
                 rep = evaluate_tsv(clf, TOUCHE_DIR, "validation", shape=shape)
-                print(f"  validation input={shape}: macro_f1 {rep.macro_f1:.4f}  valueeval_f1 {rep.valueeval_f1:.4f}")
+                print(
+                    f"  validation input={shape}: macro_f1 {rep.macro_f1:.4f}  valueeval_f1 {rep.valueeval_f1:.4f}"
+                )
     return 0
 
 

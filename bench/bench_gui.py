@@ -45,7 +45,7 @@ SENTENCES = (
 
 def make_long_clip(folder: Path, min_s: float) -> tuple[Path, int]:
     """Distinct sentences (Whisper slows down on repeats), extended with numbered parts if too short."""
-    from valuedesk.clipgen import ClipSegment, make_clip
+    from tests.support.clipgen import ClipSegment, make_clip
 
     colours = [(40, 40, 70), (80, 40, 40), (30, 80, 50), (70, 60, 30)]
 
@@ -142,7 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     spin(5000)  # the noise floor: same playback, no analysis (other programs share these cores)
     heartbeat.stop()
     floor = [g - 10.0 for g in gaps[1:]]
-    print(f"GUI stall without analysis (5 s, playing): max {max(floor):.1f} ms · p99 {percentile(floor, 0.99):.1f} ms")
+    print(
+        f"GUI stall without analysis (5 s, playing): max {max(floor):.1f} ms · p99 {percentile(floor, 0.99):.1f} ms"
+    )
     gaps.clear()
     slow.clear()
     started = last[0] = time.perf_counter()
@@ -166,11 +168,15 @@ def main(argv: list[str] | None = None) -> int:
     stalls = [g - 10.0 for g in gaps[1:]]
     worst = max(stalls) if stalls else 0.0
     over = sum(1 for s in stalls if s > STALL_TARGET_MS)
-    print(f"GUI stall during analysis: max {worst:.1f} ms (target < {STALL_TARGET_MS:.0f}) · "
-          f"p99 {percentile(stalls, 0.99):.1f} ms · median {statistics.median(stalls) if stalls else 0:.1f} ms · "
-          f"{over} of {len(stalls)} beats over target  {'OK' if worst < STALL_TARGET_MS else 'MISSED'}")
+    print(
+        f"GUI stall during analysis: max {worst:.1f} ms (target < {STALL_TARGET_MS:.0f}) · "
+        f"p99 {percentile(stalls, 0.99):.1f} ms · median {statistics.median(stalls) if stalls else 0:.1f} ms · "
+        f"{over} of {len(stalls)} beats over target  {'OK' if worst < STALL_TARGET_MS else 'MISSED'}"
+    )
     if slow and args.verbose:
-        print("  slow beats (s after import, stall ms):", ", ".join(f"{t:.2f}s/{g:.0f}" for t, g in slow[:20]))
+        print(
+            "  slow beats (s after import, stall ms):", ", ".join(f"{t:.2f}s/{g:.0f}" for t, g in slow[:20])
+        )
     if entry.status != "done":
         window.close()
         return 1
@@ -208,8 +214,12 @@ def main(argv: list[str] | None = None) -> int:
             tree.scrollToItem(item)
             rect = tree.visualItemRect(item)
             timer.start()
-            QTest.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                             QPoint(rect.center().x(), rect.center().y()))
+            QTest.mouseClick(
+                tree.viewport(),
+                Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier,
+                QPoint(rect.center().x(), rect.center().y()),
+            )
             while abs(window.player.position_ms() - target) >= 100 and timer.elapsed() < 3000:
                 app.processEvents()
             latencies.append(timer.nsecsElapsed() / 1e6)
@@ -227,13 +237,17 @@ def main(argv: list[str] | None = None) -> int:
             if clicks >= args.clicks:
                 break
     worst_seek = max(latencies)
-    print(f"evidence click → position_ms within 100 ms: median {statistics.median(latencies):.1f} ms · "
-          f"max {worst_seek:.1f} ms over {len(latencies)} clicks (target < {SEEK_TARGET_MS:.0f})  "
-          f"{'OK' if worst_seek < SEEK_TARGET_MS else 'MISSED'}")
+    print(
+        f"evidence click → position_ms within 100 ms: median {statistics.median(latencies):.1f} ms · "
+        f"max {worst_seek:.1f} ms over {len(latencies)} clicks (target < {SEEK_TARGET_MS:.0f})  "
+        f"{'OK' if worst_seek < SEEK_TARGET_MS else 'MISSED'}"
+    )
     if confirmed:
-        print(f"evidence click while playing → VLC reports playback from the target: median "
-              f"{statistics.median(confirmed):.1f} ms · max {max(confirmed):.1f} ms over {len(confirmed)} clicks "
-              f"(VLC updates its time every 250-500 ms)")
+        print(
+            f"evidence click while playing → VLC reports playback from the target: median "
+            f"{statistics.median(confirmed):.1f} ms · max {max(confirmed):.1f} ms over {len(confirmed)} clicks "
+            f"(VLC updates its time every 250-500 ms)"
+        )
     window.close()
     return 0
 

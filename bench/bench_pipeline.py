@@ -36,7 +36,8 @@ SENTENCES = [
 
 def make_bench_clip(path: Path, seconds: float) -> float:
     """A TikTok-like clip of at least `seconds`: one captioned shot per spoken sentence."""
-    from valuedesk.clipgen import ClipSegment, make_clip
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout: clipgen is test support
+    from tests.support.clipgen import ClipSegment, make_clip
 
     segs: list[ClipSegment] = []
     while True:
@@ -44,8 +45,9 @@ def make_bench_clip(path: Path, seconds: float) -> float:
         speech, caption = SENTENCES[i % len(SENTENCES)]
         if i >= len(SENTENCES):
             speech = f"Part {i // len(SENTENCES) + 1}. {speech}"
-        segs.append(ClipSegment(speech, caption,
-                                background=((i * 37) % 120, (i * 71) % 120, (i * 13) % 120 + 30)))
+        segs.append(
+            ClipSegment(speech, caption, background=((i * 37) % 120, (i * 71) % 120, (i * 13) % 120 + 30))
+        )
         if len(segs) * 3.0 < seconds:  # a sentence lasts 3–4.5 s: skip the costly check early on
             continue
         truth = make_clip(path, segs)
@@ -59,11 +61,17 @@ def _bare_whisper(path: str, out: Any) -> None:
 
     t0 = time.perf_counter()
     model = WhisperModel(str(get_model_path()), device="cpu", compute_type="int8", local_files_only=True)
-    segments, _info = model.transcribe(path, vad_filter=True, word_timestamps=True, beam_size=1,
-                                       condition_on_previous_text=False)
+    segments, _info = model.transcribe(
+        path, vad_filter=True, word_timestamps=True, beam_size=1, condition_on_previous_text=False
+    )
     n_words = sum(len(s.words or []) for s in segments)
-    out.put({"wall": time.perf_counter() - t0, "words": n_words,
-             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+    out.put(
+        {
+            "wall": time.perf_counter() - t0,
+            "words": n_words,
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+    )
 
 
 def _analyze(path: str, out: Any) -> None:
@@ -78,15 +86,23 @@ def _analyze(path: str, out: Any) -> None:
             wall = time.perf_counter() - t0
             cold_run = project.run(results[0].video_id) if results[0].status == "done" else None
             t1 = time.perf_counter()
-            analyzer.analyze_paths([path], force=True)  # same process, models loaded: a batch's per-video cost
+            analyzer.analyze_paths(
+                [path], force=True
+            )  # same process, models loaded: a batch's per-video cost
             warm = time.perf_counter() - t1
             if results[0].status != "done":
                 out.put({"error": results[0].message})
                 return
             run = cold_run
-            out.put({"wall": wall, "warm": warm, "timings": json.loads(run["timings_json"]),
-                     "lines": len(project.script_lines(results[0].video_id)),
-                     "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+            out.put(
+                {
+                    "wall": wall,
+                    "warm": warm,
+                    "timings": json.loads(run["timings_json"]),
+                    "lines": len(project.script_lines(results[0].video_id)),
+                    "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                }
+            )
 
 
 def _in_child(fn: Any, path: str) -> dict[str, Any]:
@@ -124,21 +140,31 @@ def main() -> int:
     print("\nstage timings (best end-to-end run):")
     for stage, secs in full["timings"].items():
         print(f"  {stage:<12} {secs:7.2f} s   {duration / secs if secs else float('inf'):8.1f}× real time")
-    print(f"\nbare faster-whisper (load + transcribe): {bare['wall']:.2f} s  "
-          f"({duration / bare['wall']:.1f}× real time, peak RSS {bare['rss_mb']:.0f} MB)")
-    print(f"end-to-end analyze (load + all stages + save): {full['wall']:.2f} s  "
-          f"({duration / full['wall']:.1f}× real time, peak RSS {full['rss_mb']:.0f} MB, {full['lines']} script lines)")
-    print(f"next video in the same batch (models loaded): {full['warm']:.2f} s  "
-          f"({duration / full['warm']:.1f}× real time)")
+    print(
+        f"\nbare faster-whisper (load + transcribe): {bare['wall']:.2f} s  "
+        f"({duration / bare['wall']:.1f}× real time, peak RSS {bare['rss_mb']:.0f} MB)"
+    )
+    print(
+        f"end-to-end analyze (load + all stages + save): {full['wall']:.2f} s  "
+        f"({duration / full['wall']:.1f}× real time, peak RSS {full['rss_mb']:.0f} MB, {full['lines']} script lines)"
+    )
+    print(
+        f"next video in the same batch (models loaded): {full['warm']:.2f} s  "
+        f"({duration / full['warm']:.1f}× real time)"
+    )
     ratio = full["wall"] / bare["wall"]
     speed = duration / full["wall"]
-    print(f"\nratio analyze / bare whisper: {ratio:.2f}  (target ≤ 1.3: {'met' if ratio <= 1.3 else 'NOT met'})")
+    print(
+        f"\nratio analyze / bare whisper: {ratio:.2f}  (target ≤ 1.3: {'met' if ratio <= 1.3 else 'NOT met'})"
+    )
     print(f"speed: {speed:.1f}× real time  (target ≥ 15×: {'met' if speed >= 15 else 'NOT met'})")
     cls, asr = full["timings"].get("classify"), full["timings"].get("transcribe")
     if cls is not None and asr:
         per60 = cls * 60 / duration
-        print(f"classification (values + evidence): {cls:.2f} s = {cls / asr:.2f} × the transcription's "
-              f"{asr:.2f} s; per 60 s of post {per60:.2f} s (target ≤ 1 s: {'met' if per60 <= 1 else 'NOT met'})")
+        print(
+            f"classification (values + evidence): {cls:.2f} s = {cls / asr:.2f} × the transcription's "
+            f"{asr:.2f} s; per 60 s of post {per60:.2f} s (target ≤ 1 s: {'met' if per60 <= 1 else 'NOT met'})"
+        )
     return 0
 
 

@@ -45,8 +45,10 @@ K = len(VALUE_IDS)
 
 def corpus(folder: Path) -> tuple[list[Post], list[Post]]:
     posts = [p for f in sorted(folder.glob("*.jsonl")) for p in read_posts(f)]
-    return ([p for p in posts if creator_split(p.creator) == "train"],
-            [p for p in posts if creator_split(p.creator) == "dev"])
+    return (
+        [p for p in posts if creator_split(p.creator) == "train"],
+        [p for p in posts if creator_split(p.creator) == "dev"],
+    )
 
 
 def build(name: str, folder: Path) -> tuple[ValueNet, Any]:
@@ -58,8 +60,9 @@ def build(name: str, folder: Path) -> tuple[ValueNet, Any]:
     if name == "mpnet":
         from peft import LoraConfig, get_peft_model
 
-        net.encoder = get_peft_model(enc, LoraConfig(r=16, lora_alpha=32, lora_dropout=0.1,
-                                                     target_modules=["q", "k", "v", "o"]))
+        net.encoder = get_peft_model(
+            enc, LoraConfig(r=16, lora_alpha=32, lora_dropout=0.1, target_modules=["q", "k", "v", "o"])
+        )
     else:
         freeze_unshipped(net)
     return net, tok
@@ -79,19 +82,26 @@ def logits(net: ValueNet, tok: Any, texts: list[str], max_length: int, bs: int =
     return np.concatenate(out)
 
 
-def train_one(name: str, net: ValueNet, tok: Any, args_: list[Any], posts: list[Post], cfg: TrainConfig,
-              lr: float) -> float:
+def train_one(
+    name: str, net: ValueNet, tok: Any, args_: list[Any], posts: list[Post], cfg: TrainConfig, lr: float
+) -> float:
     rng = random.Random(cfg.seed)
     torch.manual_seed(cfg.seed)
     gold = label_matrix(posts)
     pw_p = pos_weights(np.concatenate([np.stack([a.labels for a in args_]), (gold != 0).astype(np.float32)]))
     nz = gold != 0
     against = (gold == -1).sum(0)
-    pw_c = torch.tensor(np.sqrt(np.maximum(nz.sum(0) - against, 1) / np.maximum(against, 1)), dtype=torch.float32)
+    pw_c = torch.tensor(
+        np.sqrt(np.maximum(nz.sum(0) - against, 1) / np.maximum(against, 1)), dtype=torch.float32
+    )
     params = [p for p in net.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
-    steps = cfg.epochs * ((len(args_) + cfg.script_repeats * len(posts) + cfg.batch_size - 1) // cfg.batch_size)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / max(1, steps // 16), max(0.0, (steps - s) / steps)))
+    steps = cfg.epochs * (
+        (len(args_) + cfg.script_repeats * len(posts) + cfg.batch_size - 1) // cfg.batch_size
+    )
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / max(1, steps // 16), max(0.0, (steps - s) / steps))
+    )
     t0 = time.time()
     cfg.arguments_per_epoch = None
     for epoch in range(cfg.epochs):
@@ -103,7 +113,9 @@ def train_one(name: str, net: ValueNet, tok: Any, args_: list[Any], posts: list[
             col = _columns(samples, b)
             loss = _masked_bce(lg[:, :K], col("presence"), torch.ones(len(b), K), pw_p)
             loss = loss + _masked_bce(lg[:, K : 2 * K], col("polarity"), col("polarity_mask"), pw_c)
-            loss = loss + 0.5 * _masked_bce(lg[:, 2 * K :], col("dominance"), col("dominance_mask"), torch.ones(K))
+            loss = loss + 0.5 * _masked_bce(
+                lg[:, 2 * K :], col("dominance"), col("dominance_mask"), torch.ones(K)
+            )
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -123,7 +135,9 @@ def dev_figures(net: ValueNet, tok: Any, dev: list[Post], max_length: int) -> tu
     best = (0.0, 0.0)
     for mp in MAX_PRESENT_GRID:
         for pt in POLARITY_GRID:
-            rep = polarity_report(gold, labels_for(hl, platt, thr, VideoRules(max_present=mp, polarity_threshold=pt)))
+            rep = polarity_report(
+                gold, labels_for(hl, platt, thr, VideoRules(max_present=mp, polarity_threshold=pt))
+            )
             if rep.endorsed.macro_f1 + rep.contradicted.macro_f1 > sum(best):
                 best = (rep.endorsed.macro_f1, rep.contradicted.macro_f1)
     return best
@@ -131,8 +145,10 @@ def dev_figures(net: ValueNet, tok: Any, dev: list[Post], max_length: int) -> tu
 
 def latency(net: ValueNet, tok: Any, max_length: int, repeat: int = 3) -> float:
     """Seconds for one 60 s post: its window plus one leave-one-line-out text per line (20 lines)."""
-    lines = [f'SPEAKER: "line {i} of a long sixty second video where the creator keeps talking about the day"'
-             for i in range(20)]
+    lines = [
+        f'SPEAKER: "line {i} of a long sixty second video where the creator keeps talking about the day"'
+        for i in range(20)
+    ]
     texts = ["\n".join(lines)] + ["\n".join(lines[:i] + lines[i + 1 :]) for i in range(len(lines))]
     best = float("inf")
     for _ in range(repeat):
@@ -144,9 +160,13 @@ def latency(net: ValueNet, tok: Any, max_length: int, repeat: int = 3) -> float:
 
 def shipped_mb(name: str, net: ValueNet) -> float:
     if name == "mpnet":  # LoRA matrices + heads, float16
-        n = sum(p.numel() for n_, p in net.named_parameters() if "lora_" in n_) + sum(p.numel() for p in net.head.parameters())
+        n = sum(p.numel() for n_, p in net.named_parameters() if "lora_" in n_) + sum(
+            p.numel() for p in net.head.parameters()
+        )
         return n * 2 / 1e6
-    n = sum(p.numel() for n_, p in net.encoder.named_parameters() if p.requires_grad)  # int8 delta ≈ 1 byte each
+    n = sum(
+        p.numel() for n_, p in net.encoder.named_parameters() if p.requires_grad
+    )  # int8 delta ≈ 1 byte each
     return (n + 4 * sum(p.numel() for p in net.head.parameters())) / 1e6
 
 
@@ -163,7 +183,10 @@ def main() -> int:
         torch.set_num_threads(a.threads)
     train_posts, dev = corpus(CORPUS)
     args_ = random.Random(7).sample(load_split(TOUCHE_DIR, "training").arguments, a.arguments)
-    print(f"{len(train_posts)} train posts, {len(dev)} dev posts, {len(args_)} arguments; {a.epochs} epochs", flush=True)
+    print(
+        f"{len(train_posts)} train posts, {len(dev)} dev posts, {len(args_)} arguments; {a.epochs} epochs",
+        flush=True,
+    )
     rows = []
     for name in a.encoders.split(","):
         folder = base_path() if name == "minilm" else a.mpnet_dir
@@ -172,11 +195,15 @@ def main() -> int:
         secs = train_one(name, net, tok, args_, train_posts, cfg, lr=8e-5 if name == "minilm" else 5e-4)
         e, c = dev_figures(net, tok, dev, a.max_length)
         rows.append((name, e, c, secs, latency(net, tok, a.max_length), shipped_mb(name, net)))
-    print(f"\n{'encoder':<8} {'dev endorsed F1':>16} {'dev against F1':>15} {'train s':>8} {'60 s post s':>12} {'delta MB':>9}")
+    print(
+        f"\n{'encoder':<8} {'dev endorsed F1':>16} {'dev against F1':>15} {'train s':>8} {'60 s post s':>12} {'delta MB':>9}"
+    )
     for name, e, c, secs, lat, mb in rows:
         print(f"{name:<8} {e:16.4f} {c:15.4f} {secs:8.0f} {lat:12.3f} {mb:9.1f}")
-    print("(dev thresholds tuned on dev for both: equally optimistic; latency = one post's window + 20 "
-          "leave-one-line-out passes, torch, best of 3)")
+    print(
+        "(dev thresholds tuned on dev for both: equally optimistic; latency = one post's window + 20 "
+        "leave-one-line-out passes, torch, best of 3)"
+    )
     return 0
 
 

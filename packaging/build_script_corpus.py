@@ -56,14 +56,26 @@ def split_by_creator(posts: list[Post]) -> dict[str, list[Post]]:
 
 def label_stats(posts: list[Post]) -> dict[str, object]:
     m = np.stack([p.label_vector() for p in posts])
-    per_value = {v: {"present": int((m[:, j] == 1).sum()), "dominant": int((m[:, j] == 2).sum()),
-                     "goes_against": int((m[:, j] == -1).sum())} for j, v in enumerate(VALUE_IDS)}
-    return {"posts": len(posts), "creators": len({p.creator for p in posts}),
-            "posts_with_a_minus_one": int((m == -1).any(axis=1).sum()),
-            "labels": {"present": int((m == 1).sum()), "dominant": int((m == 2).sum()),
-                       "goes_against": int((m == -1).sum())},
-            "mean_nonzero_per_post": round(float((m != 0).sum(axis=1).mean()), 2),
-            "per_value": per_value}
+    per_value = {
+        v: {
+            "present": int((m[:, j] == 1).sum()),
+            "dominant": int((m[:, j] == 2).sum()),
+            "goes_against": int((m[:, j] == -1).sum()),
+        }
+        for j, v in enumerate(VALUE_IDS)
+    }
+    return {
+        "posts": len(posts),
+        "creators": len({p.creator for p in posts}),
+        "posts_with_a_minus_one": int((m == -1).any(axis=1).sum()),
+        "labels": {
+            "present": int((m == 1).sum()),
+            "dominant": int((m == 2).sum()),
+            "goes_against": int((m == -1).sum()),
+        },
+        "mean_nonzero_per_post": round(float((m != 0).sum(axis=1).mean()), 2),
+        "per_value": per_value,
+    }
 
 
 def corpus_stats(splits: dict[str, list[Post]]) -> dict[str, object]:
@@ -72,15 +84,21 @@ def corpus_stats(splits: dict[str, list[Post]]) -> dict[str, object]:
     genres = collections.Counter(str(p.extra.get("genre", "")) for p in allp)
     traits = collections.Counter(t for p in allp for t in p.extra.get("traits", []))
     kinds = collections.Counter(ln.kind for p in allp for ln in p.lines)
-    return {"all": label_stats(allp), **{s: label_stats(ps) for s, ps in splits.items()},
-            "genres": dict(genres.most_common()), "traits": dict(traits.most_common()),
-            "line_kinds": dict(kinds.most_common()),
-            "duration_s": {"min": min(durations), "median": float(np.median(durations)), "max": max(durations)},
-            "silent_posts": sum(1 for p in allp if not p.has_sound),
-            "no_speech_posts": sum(1 for p in allp if not any(ln.kind == "speech" for ln in p.lines))}
+    return {
+        "all": label_stats(allp),
+        **{s: label_stats(ps) for s, ps in splits.items()},
+        "genres": dict(genres.most_common()),
+        "traits": dict(traits.most_common()),
+        "line_kinds": dict(kinds.most_common()),
+        "duration_s": {"min": min(durations), "median": float(np.median(durations)), "max": max(durations)},
+        "silent_posts": sum(1 for p in allp if not p.has_sound),
+        "no_speech_posts": sum(1 for p in allp if not any(ln.kind == "speech" for ln in p.lines)),
+    }
 
 
-def agreement(posts: list[Post], second: dict[str, dict[str, int]], splits: dict[str, list[Post]]) -> dict[str, object]:
+def agreement(
+    posts: list[Post], second: dict[str, dict[str, int]], splits: dict[str, list[Post]]
+) -> dict[str, object]:
     both = [p for p in posts if p.id in second]
     if not both:
         return {"posts": 0}
@@ -94,16 +112,23 @@ def agreement(posts: list[Post], second: dict[str, dict[str, int]], splits: dict
         "kappa_4way": round(cohen_kappa(a, b), 4),
         "kappa_endorsed": round(cohen_kappa(a >= 1, b >= 1), 4),
         "kappa_goes_against": round(cohen_kappa(a == -1, b == -1), 4),
-        "kappa_per_value_mean": round(float(np.mean([cohen_kappa(a[:, j], b[:, j]) for j in range(len(VALUE_IDS))])), 4),
-        "second_as_model": {"endorsed_macro_f1": round(rep.endorsed.macro_f1, 4),
-                            "contradicted_macro_f1": round(rep.contradicted.macro_f1, 4)},
+        "kappa_per_value_mean": round(
+            float(np.mean([cohen_kappa(a[:, j], b[:, j]) for j in range(len(VALUE_IDS))])), 4
+        ),
+        "second_as_model": {
+            "endorsed_macro_f1": round(rep.endorsed.macro_f1, 4),
+            "contradicted_macro_f1": round(rep.contradicted.macro_f1, 4),
+        },
     }
     test_ids = {p.id for p in splits["test"]}
     tb = [i for i, p in enumerate(both) if p.id in test_ids]
     if tb:
         rt = polarity_report(a[tb], b[tb])
-        out["second_as_model_test"] = {"posts": len(tb), "endorsed_macro_f1": round(rt.endorsed.macro_f1, 4),
-                                       "contradicted_macro_f1": round(rt.contradicted.macro_f1, 4)}
+        out["second_as_model_test"] = {
+            "posts": len(tb),
+            "endorsed_macro_f1": round(rt.endorsed.macro_f1, 4),
+            "contradicted_macro_f1": round(rt.contradicted.macro_f1, 4),
+        }
     return out
 
 
@@ -116,7 +141,9 @@ def write_jsonl(path: Path, posts: list[Post]) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=CORPUS)
-    ap.add_argument("--check", action="store_true", help="verify the committed splits instead of writing them")
+    ap.add_argument(
+        "--check", action="store_true", help="verify the committed splits instead of writing them"
+    )
     args = ap.parse_args()
     posts = load_batches(args.corpus / "batches")
     splits = split_by_creator(posts)
@@ -126,9 +153,12 @@ def main() -> int:
     unknown = set(second) - {p.id for p in posts}
     if unknown:
         raise SystemExit(f"second labelling has ids not in the batches: {sorted(unknown)[:5]}")
-    stats = {"splits": corpus_stats(splits), "agreement": agreement(posts, second, splits),
-             "split_rule": f"by creator: sha256(handle) mod 100 < {TEST_BUCKETS} test, "
-                           f"< {TEST_BUCKETS + DEV_BUCKETS} dev, else train"}
+    stats = {
+        "splits": corpus_stats(splits),
+        "agreement": agreement(posts, second, splits),
+        "split_rule": f"by creator: sha256(handle) mod 100 < {TEST_BUCKETS} test, "
+        f"< {TEST_BUCKETS + DEV_BUCKETS} dev, else train",
+    }
     if args.check:
         for name, ps in splits.items():
             want = "".join(json.dumps(post_to_json(p), ensure_ascii=False) + "\n" for p in ps)
@@ -140,7 +170,9 @@ def main() -> int:
         return 0
     for name, ps in splits.items():
         write_jsonl(args.corpus / f"{name}.jsonl", ps)
-    (args.corpus / "stats.json").write_text(json.dumps(stats, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (args.corpus / "stats.json").write_text(
+        json.dumps(stats, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     print(json.dumps(stats, indent=2, ensure_ascii=False))
     return 0
 

@@ -69,8 +69,12 @@ case "$job" in
   test)
     echo "==> ruff"
     .venv/bin/ruff check valuedesk tests bench packaging
+    echo "==> ruff format"
+    .venv/bin/ruff format --check valuedesk tests bench packaging
     echo "==> import contracts"
     .venv/bin/lint-imports
+    echo "==> mypy"
+    .venv/bin/mypy
     echo "==> tests"
     exec .venv/bin/python -m pytest "$@"
     ;;

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from valuedesk.clipgen import ClipSegment, ClipTruth, espeak_available, make_clip
+from tests.support.clipgen import ClipSegment, ClipTruth, espeak_available, make_clip
 
 if TYPE_CHECKING:
     from valuedesk.transcribe import Transcriber, Transcript

@@ -17,8 +17,11 @@ def test_import_contracts_hold() -> None:
 
 
 def test_modules_stay_small() -> None:
-    big = [(p, n) for p in (ROOT / "valuedesk").rglob("*.py")
-           if (n := len(p.read_text(encoding="utf-8").splitlines())) > 600]
+    big = [
+        (p, n)
+        for p in (ROOT / "valuedesk").rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 600
+    ]
     assert not big, f"split these modules: {big}"
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import av
 
-from valuedesk.clipgen import ClipSegment, ClipTruth, make_clip, write_info_json
+from tests.support.clipgen import ClipSegment, ClipTruth, make_clip, write_info_json
 
 
 def test_speech_clip_truth(speech_clip: ClipTruth) -> None:

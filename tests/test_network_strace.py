@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from valuedesk.clipgen import ClipSegment, ClipTruth, espeak_available, make_clip
+from tests.support.clipgen import ClipSegment, ClipTruth, espeak_available, make_clip
 
 PORTRAIT = Path(__file__).parent / "media" / "data" / "portrait.jpg"
 
@@ -37,10 +37,21 @@ PORTRAIT = Path(__file__).parent / "media" / "data" / "portrait.jpg"
 # They are removed so the subprocesses see only what the product does. VALUEDESK_CACHE_DIR stays:
 # the suite's compiled-model cache is shared so the ONNX export is not repeated under strace.
 _PRESET_VARS = (
-    "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE", "HF_HUB_DISABLE_TELEMETRY",
-    "ORT_DISABLE_TELEMETRY", "DO_NOT_TRACK",
-    "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR",
-    "DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "PYTEST_CURRENT_TEST",
+    "HF_HUB_OFFLINE",
+    "TRANSFORMERS_OFFLINE",
+    "HF_DATASETS_OFFLINE",
+    "HF_HUB_DISABLE_TELEMETRY",
+    "ORT_DISABLE_TELEMETRY",
+    "DO_NOT_TRACK",
+    "XDG_CACHE_HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "XDG_STATE_HOME",
+    "XDG_RUNTIME_DIR",
+    "DISPLAY",
+    "WAYLAND_DISPLAY",
+    "QT_QPA_PLATFORM",
+    "PYTEST_CURRENT_TEST",
 )
 
 STRACE = shutil.which("strace")
@@ -80,8 +91,10 @@ class NetworkLog:
     execs: list[str]  # every successful execve: path [argv]
 
     def summary(self) -> str:
-        return (f"socket() by family {dict(sorted(self.sockets.items()))}; "
-                f"addresses in connect/send/bind {dict(sorted(self.families.items()))}")
+        return (
+            f"socket() by family {dict(sorted(self.sockets.items()))}; "
+            f"addresses in connect/send/bind {dict(sorted(self.families.items()))}"
+        )
 
 
 def parse_network_log(text: str) -> NetworkLog:
@@ -135,8 +148,12 @@ def parse_network_log(text: str) -> NetworkLog:
 
 def _assert_offline(log: NetworkLog, what: str, log_path: Path) -> None:
     if log.violations:
-        pytest.fail(f"{what} tried to reach the network ({len(log.violations)} calls; full log {log_path}):\n"
-                    + "\n".join(log.violations[:40]) + f"\n{log.summary()}", pytrace=False)
+        pytest.fail(
+            f"{what} tried to reach the network ({len(log.violations)} calls; full log {log_path}):\n"
+            + "\n".join(log.violations[:40])
+            + f"\n{log.summary()}",
+            pytrace=False,
+        )
 
 
 # ----------------------------------------------------------------------------- running things under strace
@@ -148,10 +165,24 @@ def _clean_env(home: Path) -> dict[str, str]:
     return env
 
 
-def _strace(cmd: list[str], log: Path, env: dict[str, str], *, cwd: Path, timeout: float
-            ) -> subprocess.CompletedProcess[str]:
+def _strace(
+    cmd: list[str], log: Path, env: dict[str, str], *, cwd: Path, timeout: float
+) -> subprocess.CompletedProcess[str]:
     assert STRACE is not None
-    full = [STRACE, "-f", "-qq", "--seccomp-bpf", "-e", "trace=network,process", "-e", "signal=none", "-o", str(log), "--", *cmd]
+    full = [
+        STRACE,
+        "-f",
+        "-qq",
+        "--seccomp-bpf",
+        "-e",
+        "trace=network,process",
+        "-e",
+        "signal=none",
+        "-o",
+        str(log),
+        "--",
+        *cmd,
+    ]
     return subprocess.run(full, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 
@@ -168,9 +199,17 @@ def net_clip(tmp_path_factory: pytest.TempPathFactory) -> ClipTruth:
         pytest.skip("strace is not installed (apt install strace)")
     if not espeak_available():
         pytest.skip("espeak-ng is not installed (apt install espeak-ng)")
-    return make_clip(tmp_path_factory.mktemp("net-media") / "family.mp4", [
-        ClipSegment("Hard work pays off, so never give up on your dreams.", "NEVER GIVE UP",
-                    background=(40, 100, 50), picture=PORTRAIT)])
+    return make_clip(
+        tmp_path_factory.mktemp("net-media") / "family.mp4",
+        [
+            ClipSegment(
+                "Hard work pays off, so never give up on your dreams.",
+                "NEVER GIVE UP",
+                background=(40, 100, 50),
+                picture=PORTRAIT,
+            )
+        ],
+    )
 
 
 @dataclass
@@ -190,7 +229,9 @@ def _analyze(folder: Path, clip: ClipTruth, *, isolate: bool) -> AnalyzeRun:
     start = time.monotonic()
     proc = _strace(cmd, log_path, _clean_env(folder / "home"), cwd=folder, timeout=300)
     seconds = time.monotonic() - start
-    assert proc.returncode == 0, f"valuedesk analyze failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr[-4000:]}"
+    assert proc.returncode == 0, (
+        f"valuedesk analyze failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr[-4000:]}"
+    )
     results = json.loads(proc.stdout)
     assert [r["status"] for r in results] == ["done"], results
     return AnalyzeRun(project, log_path, parse_network_log(log_path.read_text(errors="replace")), seconds)
@@ -225,8 +266,9 @@ def test_analyze_makes_no_network_calls(analyzed: AnalyzeRun) -> None:
 def test_isolated_analyze_makes_no_network_calls(net_clip: ClipTruth, tmp_path: Path) -> None:
     """--isolate runs the models in a child process (the GUI's path): strace -f follows it."""
     run = _analyze(tmp_path, net_clip, isolate=True)
-    assert any("multiprocessing" in e for e in run.log.execs), \
+    assert any("multiprocessing" in e for e in run.log.execs), (
         f"no analysis worker process was started: {run.log.execs}"
+    )
     assert {"speech", "onscreen"} <= _script_kinds(run.project)
     print(f"\nanalyze --isolate: {run.seconds:.1f} s; {run.log.summary()}")
     _assert_offline(run.log, "valuedesk analyze --isolate", run.log_path)
@@ -278,9 +320,13 @@ def test_explorer_makes_no_network_calls(analyzed: AnalyzeRun, tmp_path: Path) -
     env["QT_QPA_PLATFORM"] = "offscreen"
     log_path = tmp_path / "strace.log"
     start = time.monotonic()
-    proc = _strace([sys.executable, str(script), str(analyzed.project)], log_path, env, cwd=tmp_path, timeout=180)
+    proc = _strace(
+        [sys.executable, str(script), str(analyzed.project)], log_path, env, cwd=tmp_path, timeout=180
+    )
     seconds = time.monotonic() - start
-    assert proc.returncode == 0, f"the explorer failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr[-4000:]}"
+    assert proc.returncode == 0, (
+        f"the explorer failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr[-4000:]}"
+    )
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("GUI-REPORT ")), None)
     assert line, f"the explorer did not report:\n{proc.stdout}\n{proc.stderr[-4000:]}"
     report = json.loads(line.removeprefix("GUI-REPORT "))
@@ -319,8 +365,13 @@ a.send(b"x")
 @needs_strace
 def test_control_real_lookup_and_datagrams_are_flagged(tmp_path: Path) -> None:
     log_path = tmp_path / "strace.log"
-    proc = _strace([sys.executable, "-c", _CONTROL_SCRIPT], log_path, _clean_env(tmp_path / "home"),
-                   cwd=tmp_path, timeout=60)
+    proc = _strace(
+        [sys.executable, "-c", _CONTROL_SCRIPT],
+        log_path,
+        _clean_env(tmp_path / "home"),
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     text = log_path.read_text(errors="replace")
     log = parse_network_log(text)
@@ -338,33 +389,37 @@ def test_control_real_lookup_and_datagrams_are_flagged(tmp_path: Path) -> None:
 
 def test_parser_rules() -> None:
     """Synthetic strace lines: the forms strace prints for each family and call."""
-    log = parse_network_log("\n".join([
-        '100 execve("/usr/bin/python3", ["python3", "x.py"], 0x7ffe /* 20 vars */) = 0',
-        '100 clone3({flags=CLONE_VM|CLONE_THREAD, child_tid=0x7f, parent_tid=0x7f, exit_signal=0, stack=0x7f,'
-        ' stack_size=0x7fff00, tls=0x7f} => {parent_tid=[101]}, 88) = 101',
-        '101 socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC|SOCK_NONBLOCK, IPPROTO_IP) = 3',
-        '101 connect(3, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("10.0.0.1")}, 16) = 0',
-        '101 connect(4, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("20.42.65.92")}, 16'
-        ' <unfinished ...>',
-        '101 <... connect resumed>) = -1 ENETUNREACH (Network is unreachable)',
-        '101 sendto(5, "x", 1, 0, {sa_family=AF_INET6, sin6_port=htons(9), sin6_flowinfo=htonl(0),'
-        ' inet_pton(AF_INET6, "2001:db8::1", &sin6_addr), sin6_scope_id=0}, 28) = 1',
-        '101 sendmsg(6, {msg_name={sa_family=AF_INET, sin_port=htons(5353), sin_addr=inet_addr("224.0.0.251")},'
-        ' msg_namelen=16, msg_iov=[{iov_base="x", iov_len=1}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, 0) = 1',
-        # allowed
-        '101 connect(7, {sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
-        '101 connect(8, {sa_family=AF_INET6, sin6_port=htons(631), sin6_flowinfo=htonl(0),'
-        ' inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, 28) = 0',
-        '101 connect(8, {sa_family=AF_INET6, sin6_port=htons(80), sin6_flowinfo=htonl(0),'
-        ' inet_pton(AF_INET6, "::ffff:127.0.0.1", &sin6_addr), sin6_scope_id=0}, 28) = 0',
-        '101 bind(9, {sa_family=AF_INET6, sin6_port=htons(0), sin6_flowinfo=htonl(0),'
-        ' inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, 28) = 0',
-        '101 connect(10, {sa_family=AF_UNIX, sun_path="/run/dbus/system_bus_socket"}, 110) = 0',
-        '101 sendto(11, [{nlmsg_len=20, nlmsg_type=RTM_GETADDR, nlmsg_flags=NLM_F_REQUEST|NLM_F_DUMP}], 20, 0,'
-        ' {sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}, 12) = 20',
-        '101 sendto(12, "x", 1, 0, NULL, 0) = 1',
-        '101 connect(13, {sa_family=AF_UNSPEC, sa_data="\\0\\0"}, 16) = 0',
-    ]))
+    log = parse_network_log(
+        "\n".join(
+            [
+                '100 execve("/usr/bin/python3", ["python3", "x.py"], 0x7ffe /* 20 vars */) = 0',
+                "100 clone3({flags=CLONE_VM|CLONE_THREAD, child_tid=0x7f, parent_tid=0x7f, exit_signal=0, stack=0x7f,"
+                " stack_size=0x7fff00, tls=0x7f} => {parent_tid=[101]}, 88) = 101",
+                "101 socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC|SOCK_NONBLOCK, IPPROTO_IP) = 3",
+                '101 connect(3, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("10.0.0.1")}, 16) = 0',
+                '101 connect(4, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("20.42.65.92")}, 16'
+                " <unfinished ...>",
+                "101 <... connect resumed>) = -1 ENETUNREACH (Network is unreachable)",
+                '101 sendto(5, "x", 1, 0, {sa_family=AF_INET6, sin6_port=htons(9), sin6_flowinfo=htonl(0),'
+                ' inet_pton(AF_INET6, "2001:db8::1", &sin6_addr), sin6_scope_id=0}, 28) = 1',
+                '101 sendmsg(6, {msg_name={sa_family=AF_INET, sin_port=htons(5353), sin_addr=inet_addr("224.0.0.251")},'
+                ' msg_namelen=16, msg_iov=[{iov_base="x", iov_len=1}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, 0) = 1',
+                # allowed
+                '101 connect(7, {sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+                "101 connect(8, {sa_family=AF_INET6, sin6_port=htons(631), sin6_flowinfo=htonl(0),"
+                ' inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, 28) = 0',
+                "101 connect(8, {sa_family=AF_INET6, sin6_port=htons(80), sin6_flowinfo=htonl(0),"
+                ' inet_pton(AF_INET6, "::ffff:127.0.0.1", &sin6_addr), sin6_scope_id=0}, 28) = 0',
+                "101 bind(9, {sa_family=AF_INET6, sin6_port=htons(0), sin6_flowinfo=htonl(0),"
+                ' inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, 28) = 0',
+                '101 connect(10, {sa_family=AF_UNIX, sun_path="/run/dbus/system_bus_socket"}, 110) = 0',
+                "101 sendto(11, [{nlmsg_len=20, nlmsg_type=RTM_GETADDR, nlmsg_flags=NLM_F_REQUEST|NLM_F_DUMP}], 20, 0,"
+                " {sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}, 12) = 20",
+                '101 sendto(12, "x", 1, 0, NULL, 0) = 1',
+                '101 connect(13, {sa_family=AF_UNSPEC, sa_data="\\0\\0"}, 16) = 0',
+            ]
+        )
+    )
     assert len(log.violations) == 4, "\n".join(log.violations)
     for needle in ('"10.0.0.1"', '"20.42.65.92"', '"2001:db8::1"', '"224.0.0.251"'):
         assert any(needle in v for v in log.violations), needle
@@ -373,5 +428,6 @@ def test_parser_rules() -> None:
     assert log.families["AF_UNIX"] == 1 and log.families["AF_NETLINK"] == 1 and log.families["AF_INET6"] == 4
     # port 53 fails even on loopback
     local_dns = parse_network_log(
-        '7 connect(3, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("127.0.0.53")}, 16) = 0')
+        '7 connect(3, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("127.0.0.53")}, 16) = 0'
+    )
     assert len(local_dns.violations) == 1 and "by ?" in local_dns.violations[0]

@@ -54,8 +54,9 @@ def _onnx_session_code() -> str:
     import rapidocr
 
     model = next((Path(rapidocr.__file__).parent / "models").glob("*.onnx"))
-    return (f"import onnxruntime as ort; ort.InferenceSession({str(model)!r}, "
-            "providers=['CPUExecutionProvider'])")
+    return (
+        f"import onnxruntime as ort; ort.InferenceSession({str(model)!r}, providers=['CPUExecutionProvider'])"
+    )
 
 
 def test_onnxruntime_writes_no_telemetry_once_valuedesk_is_imported(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -29,8 +29,10 @@ def env(base: tuple[Path, dict[str, int]], tmp_path: Path):  # type: ignore[no-u
 
 
 def _model_rows(p: Project) -> dict[str, list[tuple]]:
-    return {t: p.db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
-            for t in ("value_scores", "evidence", "script_lines", "runs", "thumbnails", "words")}
+    return {
+        t: p.db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
+        for t in ("value_scores", "evidence", "script_lines", "runs", "thumbnails", "words")
+    }
 
 
 def test_reviews_never_touch_model_rows(env) -> None:  # type: ignore[no-untyped-def]
@@ -49,7 +51,7 @@ def test_reviews_never_touch_model_rows(env) -> None:  # type: ignore[no-untyped
     rs.redo(vid)
     assert _model_rows(p) == before
     assert p.value_scores(vid) == scores and p.evidence(vid) == evidence
-    assert p.script_lines(vid, reviewed=False)[5].text.endswith("ew.")
+    assert p.script_lines(vid)[5].text.endswith("ew.")
     rows = p.reviews(vid)
     assert len(rows) == 8 and {r["author"] for r in rows} == {"tester"}
     assert all(r["created_at"] for r in rows)
@@ -146,7 +148,8 @@ def test_cli_review(env, capsys: pytest.CaptureFixture[str]) -> None:  # type: i
     assert run("review", str(vid), "--label", "1") == 2
     assert "needs --value" in capsys.readouterr().err
     with Project.open(path) as q:
-        assert q.reviewed_labels(vid) == {"face": -1, "humility": -1}
+        reviewed = {k: r.reviewed_label for k, r in video_reading(q, vid).values.items() if r.is_reviewed}
+        assert reviewed == {"face": -1, "humility": -1}
 
 
 def test_note_on_a_video_not_analysed_yet(env) -> None:  # type: ignore[no-untyped-def]

@@ -6,8 +6,12 @@ from valuedesk.script import Script, ScriptLine, format_ms, render_script
 
 
 def test_lines_order_in_time_with_caption_first() -> None:
-    lines = [ScriptLine(1200, 2000, "speech", "SPEAKER", "hi"), ScriptLine(0, 9000, "caption", "", "#fun"),
-             ScriptLine(0, 500, "scene", "", "A kitchen."), ScriptLine(1200, 1900, "onscreen", "", "HELLO")]
+    lines = [
+        ScriptLine(1200, 2000, "speech", "SPEAKER", "hi"),
+        ScriptLine(0, 9000, "caption", "", "#fun"),
+        ScriptLine(0, 500, "scene", "", "A kitchen."),
+        ScriptLine(1200, 1900, "onscreen", "", "HELLO"),
+    ]
     s = Script(lines, duration_ms=9000)
     assert [ln.kind for ln in s.lines] == ["caption", "scene", "onscreen", "speech"]
     text = s.render()

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from valuedesk.clipgen import ClipTruth
+from tests.support.clipgen import ClipTruth
 from valuedesk.transcribe import (
     ModelFolderError,
     Transcriber,

@@ -17,8 +17,13 @@ def test_nineteen_values_in_circle_order_with_groups() -> None:
 
 
 def test_names_match_the_touche23_columns() -> None:
-    header = (Path(__file__).resolve().parents[1] / "resources" / "datasets" / "touche23-valueeval"
-              / "labels-validation.tsv")
+    header = (
+        Path(__file__).resolve().parents[1]
+        / "resources"
+        / "datasets"
+        / "touche23-valueeval"
+        / "labels-validation.tsv"
+    )
     if not header.exists():
         pytest.skip("vendored dataset not present")
     columns = header.read_text(encoding="utf-8").splitlines()[0].split("\t")[1:]
@@ -37,7 +42,10 @@ def test_lookup_and_labels() -> None:
         lookup("greed")
     assert Label.parse("dominant") is Label.DOMINANT and Label.parse("-1") is Label.CONTRADICTED
     assert Label(-1).word == "contradicted" and Label(-1).phrase == "goes against"
-    assert Label.parse("goes against") is Label.CONTRADICTED and Label.parse("Goes-Against") is Label.CONTRADICTED
+    assert (
+        Label.parse("goes against") is Label.CONTRADICTED
+        and Label.parse("Goes-Against") is Label.CONTRADICTED
+    )
     assert Label.parse("-1") is Label.CONTRADICTED and Label.parse("1") is Label.PRESENT
     with pytest.raises(ValueError):
         Label.parse("maybe")

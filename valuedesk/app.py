@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
+from typing import cast
 
 
 def _wants_gui(argv: Sequence[str]) -> bool:
@@ -14,7 +15,10 @@ def _wants_gui(argv: Sequence[str]) -> bool:
     first = argv[0]
     if first.startswith("-"):
         return False
-    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    subparsers = build_parser()._subparsers
+    assert subparsers is not None  # build_parser() always adds the subcommands
+    # The subcommands' action keeps its choices as a {name: parser} dict.
+    commands = cast(Container[str], subparsers._group_actions[0].choices)
     return first not in commands
 
 
@@ -25,7 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from valuedesk.ui.main import run_gui
         except ModuleNotFoundError as exc:
             if exc.name and exc.name.startswith("valuedesk.ui"):
-                print("valuedesk: the explorer is not built yet; use a subcommand (see --help)", file=sys.stderr)
+                print(
+                    "valuedesk: the explorer is not built yet; use a subcommand (see --help)", file=sys.stderr
+                )
                 return 2
             raise
         return run_gui(args)

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from valuedesk.project.records import ReviewedExample
 from valuedesk.project.store import Project, ProjectError
 from valuedesk.script import ScriptLine, render_line_body
 from valuedesk.values import BY_ID, VALUES, Label, Value, lookup
@@ -132,6 +133,23 @@ def _notes(reviews: list[dict[str, Any]]) -> dict[str | None, str]:
     return out
 
 
+def _reviewed_labels(reviews: list[dict[str, Any]]) -> dict[str, int]:
+    """value_id -> the latest active label review (rows oldest first; undone rows already left out)."""
+    out: dict[str, int] = {}
+    for r in reviews:
+        if r["action"] == "label" and r["value_id"]:
+            out[r["value_id"]] = int(json.loads(r["after_json"]))
+    return out
+
+
+def _line_corrections(reviews: list[dict[str, Any]]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for r in reviews:
+        if r["action"] == "line_text" and r["line_idx"] is not None:
+            out[int(r["line_idx"])] = str(json.loads(r["after_json"]))
+    return out
+
+
 def _reviewed_evidence(reviews: list[dict[str, Any]]) -> dict[str, tuple[list[int], set[int]]]:
     """value_id -> (lines added in the order they were added, lines removed): replays the log once."""
     out: dict[str, tuple[list[int], set[int]]] = {}
@@ -154,8 +172,16 @@ def _reviewed_evidence(reviews: list[dict[str, Any]]) -> dict[str, tuple[list[in
 def _line(lines: list[ScriptLine], idx: int, row: dict[str, Any] | None, source: str) -> EvidenceLine:
     if 0 <= idx < len(lines):
         ln = lines[idx]
-        return EvidenceLine(idx, ln.start_ms, ln.end_ms, ln.kind, ln.speaker, ln.text,
-                            float(row["weight"]) if row else 0.0, source)
+        return EvidenceLine(
+            idx,
+            ln.start_ms,
+            ln.end_ms,
+            ln.kind,
+            ln.speaker,
+            ln.text,
+            float(row["weight"]) if row else 0.0,
+            source,
+        )
     start, end = (int(row["start_ms"]), int(row["end_ms"])) if row else (0, 0)
     return EvidenceLine(idx, start, end, "scene", "", "", float(row["weight"]) if row else 0.0, source)
 
@@ -170,9 +196,9 @@ def video_reading(project: Project, video_id: int) -> VideoReading:
     if run is None:  # not analysed yet: nothing to label, but a note on the video may exist
         empty = {v.id: ValueReading(v.id, 0, None, 0.0, 0.0, 0.5, ()) for v in VALUES}
         return VideoReading(video, None, [], empty, notes.get(None, ""), len(reviews))
-    lines = project.script_lines(video_id)
+    lines = corrected_lines(project.script_lines(video_id), reviews)
     scores = project.value_scores(video_id)
-    reviewed = project.reviewed_labels(video_id)
+    reviewed = _reviewed_labels(reviews)
     changes = _reviewed_evidence(reviews)
     model_ev: dict[str, dict[int, dict[str, Any]]] = {}
     for row in project.evidence(video_id):  # ordered by value, weight desc: keep the first per line
@@ -198,6 +224,100 @@ def video_reading(project: Project, video_id: int) -> VideoReading:
         )
     authors = tuple(sorted({str(r["author"]) for r in reviews if r["author"]}))
     return VideoReading(video, run, lines, values, notes.get(None, ""), len(reviews), authors)
+
+
+def reviewed_script(project: Project, video_id: int) -> list[ScriptLine]:
+    """The script every view shows: the model's lines with reviewers' text corrections."""
+    return corrected_lines(project.script_lines(video_id), project.reviews(video_id))
+
+
+def corrected_lines(lines: list[ScriptLine], reviews: list[dict[str, Any]]) -> list[ScriptLine]:
+    """The model's script with reviewers' text corrections applied (times and kinds unchanged)."""
+    fixed = list(lines)
+    for idx, text in _line_corrections(reviews).items():
+        if 0 <= idx < len(fixed):
+            ln = fixed[idx]
+            fixed[idx] = ScriptLine(ln.start_ms, ln.end_ms, ln.kind, ln.speaker, text)
+    return fixed
+
+
+@dataclass(frozen=True)
+class LabelCell:
+    """One value of one video in the set-based label table: what lists, filters and counts need."""
+
+    model_label: int
+    reviewed_label: int | None
+    score: float
+    contradiction: float
+
+    @property
+    def effective(self) -> int:
+        return self.model_label if self.reviewed_label is None else self.reviewed_label
+
+
+def label_table(project: Project, video_ids: list[int] | None = None) -> dict[int, dict[str, LabelCell]]:
+    """video id -> value id -> LabelCell for analysed videos, in two queries (not one per video).
+
+    The same rule as `video_reading` (the latest active label review wins, else the model's
+    label), so the library, creator view and filters never disagree with the video view.
+    """
+    where, params = "", []  # type: tuple[str, list[Any]]
+    if video_ids is not None:
+        if not video_ids:
+            return {}
+        where = f" AND v.id IN ({','.join('?' * len(video_ids))})"
+        params = list(video_ids)
+    scores = project.db.execute(
+        "SELECT v.id, s.value_id, s.label, s.score, s.contradiction FROM videos v "
+        "JOIN value_scores s ON s.run_id = v.current_run_id WHERE 1 = 1" + where,
+        params,
+    ).fetchall()
+    reviews = project.db.execute(
+        "SELECT r.video_id, r.value_id, r.action, r.after_json, r.line_idx FROM reviews r JOIN videos v "
+        "ON v.id = r.video_id WHERE r.action = 'label' AND r.undone = 0 AND v.current_run_id IS NOT NULL"
+        + where
+        + " ORDER BY r.id",
+        params,
+    ).fetchall()
+    by_video: dict[int, list[dict[str, Any]]] = {}
+    for vid, value_id, action, after, line_idx in reviews:
+        by_video.setdefault(int(vid), []).append(
+            {"value_id": value_id, "action": action, "after_json": after, "line_idx": line_idx}
+        )
+    reviewed = {vid: _reviewed_labels(rows) for vid, rows in by_video.items()}
+    table: dict[int, dict[str, LabelCell]] = {}
+    for vid, value_id, label, score, contradiction in scores:
+        mine = reviewed.get(int(vid), {})
+        table.setdefault(int(vid), {})[value_id] = LabelCell(
+            int(label), mine.get(value_id), float(score or 0.0), float(contradiction or 0.0)
+        )
+    return table
+
+
+def videos_with_label(project: Project, value_id: str, labels: tuple[int, ...] | list[int]) -> set[int]:
+    """Analysed videos whose effective label for a value is one of `labels`."""
+    return {
+        vid
+        for vid, cells in label_table(project).items()
+        if value_id in cells and cells[value_id].effective in labels
+    }
+
+
+def reviewed_examples(project: Project) -> list[ReviewedExample]:
+    """Videos with reviewed labels, as training/evaluation data (reviewed values only)."""
+    out = []
+    ids = [
+        r[0]
+        for r in project.db.execute(
+            "SELECT DISTINCT video_id FROM reviews WHERE action = 'label' AND undone = 0 ORDER BY video_id"
+        ).fetchall()
+    ]
+    for vid in ids:
+        reviews = project.reviews(vid)
+        labels = _reviewed_labels(reviews)
+        if labels:
+            out.append(ReviewedExample(vid, corrected_lines(project.script_lines(vid), reviews), labels))
+    return out
 
 
 def models_used(run: dict[str, Any] | None) -> dict[str, str]:
@@ -259,13 +379,16 @@ class ReviewService:
         try:
             return Label.parse(label)
         except ValueError:
-            raise ValueError(f"unknown label {label!r}: use -1, 0, 1, 2 or "
-                             "contradicted/absent/present/dominant") from None
+            raise ValueError(
+                f"unknown label {label!r}: use -1, 0, 1, 2 or contradicted/absent/present/dominant"
+            ) from None
 
     def _check_line(self, reading: VideoReading, line_idx: int) -> None:
         if not 0 <= line_idx < len(reading.lines):
-            raise ValueError(f"no script line {line_idx} in video {reading.video_id} "
-                             f"(it has lines 0–{len(reading.lines) - 1})")
+            raise ValueError(
+                f"no script line {line_idx} in video {reading.video_id} "
+                f"(it has lines 0–{len(reading.lines) - 1})"
+            )
 
     # -- labels
     def set_label(self, video_id: int, value: str, label: int | str, note: str = "") -> int:
@@ -273,8 +396,9 @@ class ReviewService:
         vid = self._value_id(value)
         new = self._label(label)
         before = self._analysed(video_id).values[vid].effective
-        return self.project.add_review(video_id, "label", value_id=vid, before=before, after=int(new),
-                                       note=note, author=self.author)
+        return self.project.add_review(
+            video_id, "label", value_id=vid, before=before, after=int(new), note=note, author=self.author
+        )
 
     def accept(self, video_id: int, value: str, note: str = "") -> int:
         """Confirm the model's label: stored as a reviewed label equal to the model's."""
@@ -287,8 +411,10 @@ class ReviewService:
         new = self._label(label)
         model = self._analysed(video_id).values[vid].model_label
         if int(new) == model:
-            raise ValueError(f"the model already says {Label(model).phrase} for {BY_ID[vid].name}; "
-                             "rejecting needs a different label")
+            raise ValueError(
+                f"the model already says {Label(model).phrase} for {BY_ID[vid].name}; "
+                "rejecting needs a different label"
+            )
         return self.set_label(video_id, vid, new, note)
 
     # -- evidence
@@ -299,8 +425,15 @@ class ReviewService:
         self._check_line(reading, line_idx)
         if any(e.line_idx == line_idx for e in reading.values[vid].evidence):
             return None
-        return self.project.add_review(video_id, "evidence_add", value_id=vid, line_idx=line_idx,
-                                       before=False, after=True, author=self.author)
+        return self.project.add_review(
+            video_id,
+            "evidence_add",
+            value_id=vid,
+            line_idx=line_idx,
+            before=False,
+            after=True,
+            author=self.author,
+        )
 
     def remove_evidence(self, video_id: int, value: str, line_idx: int) -> int | None:
         """Strike a line from a value's evidence; None when it is not evidence."""
@@ -308,8 +441,15 @@ class ReviewService:
         reading = self._analysed(video_id)
         if not any(e.line_idx == line_idx for e in reading.values[vid].evidence):
             return None
-        return self.project.add_review(video_id, "evidence_remove", value_id=vid, line_idx=line_idx,
-                                       before=True, after=False, author=self.author)
+        return self.project.add_review(
+            video_id,
+            "evidence_remove",
+            value_id=vid,
+            line_idx=line_idx,
+            before=True,
+            after=False,
+            author=self.author,
+        )
 
     # -- notes and transcript
     def set_note(self, video_id: int, text: str, value: str | None = None) -> int:
@@ -317,8 +457,9 @@ class ReviewService:
         vid = self._value_id(value) if value else None
         reading = video_reading(self.project, video_id)
         before = reading.values[vid].note if vid else reading.note
-        return self.project.add_review(video_id, "note", value_id=vid, before=before, after=text.strip(),
-                                       author=self.author)
+        return self.project.add_review(
+            video_id, "note", value_id=vid, before=before, after=text.strip(), author=self.author
+        )
 
     def correct_line(self, video_id: int, line_idx: int, text: str) -> int | None:
         """Fix a transcript/OCR line's text; the model's line stays in script_lines."""
@@ -330,14 +471,15 @@ class ReviewService:
         before = reading.lines[line_idx].text
         if text == before:
             return None
-        return self.project.add_review(video_id, "line_text", line_idx=line_idx, before=before, after=text,
-                                       author=self.author)
+        return self.project.add_review(
+            video_id, "line_text", line_idx=line_idx, before=before, after=text, author=self.author
+        )
 
     # -- history
     def _row(self, review_id: int | None) -> dict[str, Any] | None:
         if review_id is None:
             return None
-        return dict(self.project.db["reviews"].get(review_id))
+        return dict(self.project.db.table("reviews").get(review_id))
 
     def undo(self, video_id: int) -> dict[str, Any] | None:
         """Undo the video's latest review; returns that review (describe() it) or None."""
@@ -351,7 +493,8 @@ class ReviewService:
 
     def can_redo(self, video_id: int) -> bool:
         row = self.project.db.execute(
-            "SELECT 1 FROM reviews WHERE video_id = ? AND undone = 1 LIMIT 1", [video_id]).fetchone()
+            "SELECT 1 FROM reviews WHERE video_id = ? AND undone = 1 LIMIT 1", [video_id]
+        ).fetchone()
         return row is not None
 
     def history(self, video_id: int) -> list[dict[str, Any]]:

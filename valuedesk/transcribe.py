@@ -199,6 +199,8 @@ class Transcriber:
                 lines.append(ScriptLine(start, end, "speech", "SPEAKER", text))
             if progress is not None and duration_ms:
                 progress(min(1.0, seg.end * 1000 / duration_ms))
+        if progress is not None:
+            progress(1.0)  # done means the whole stage, also when the audio ends in silence
         detected = info.language if not english_only else (self.settings.language or "en")
         prob = float(info.language_probability) if not english_only else 1.0
         return Transcript(detected, prob, lines, words, self.model_id, duration_ms)

@@ -27,8 +27,12 @@ def make_fixture(root: Path, n: int = 40, *, nineteen: bool = False) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     for split in ("training", "validation"):
         _head(TOUCHE_DIR / f"arguments-{split}.tsv", root / f"arguments-{split}.tsv", n)
-        _head(TOUCHE_DIR / f"labels-{split}.tsv", root / f"labels-{split}.tsv", n,
-              "Universalism: objectivity" if nineteen else None)
+        _head(
+            TOUCHE_DIR / f"labels-{split}.tsv",
+            root / f"labels-{split}.tsv",
+            n,
+            "Universalism: objectivity" if nineteen else None,
+        )
         _head(TOUCHE_DIR / f"level1-labels-{split}.tsv", root / f"level1-labels-{split}.tsv", n)
     return root
 

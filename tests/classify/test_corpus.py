@@ -14,8 +14,12 @@ CORPUS = REPO_ROOT / "resources" / "datasets" / "valuedesk-scripts"
 
 
 def test_splits_are_the_batches_split_by_creator() -> None:
-    run = subprocess.run([sys.executable, str(REPO_ROOT / "packaging" / "build_script_corpus.py"), "--check"],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "packaging" / "build_script_corpus.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     splits = {s: read_posts(CORPUS / f"{s}.jsonl") for s in ("train", "dev", "test")}
     for name, posts in splits.items():

@@ -34,7 +34,9 @@ def test_loads_20_and_19_columns_identically(tiny_data: Path, tiny_data19: Path)
 
 def test_label_columns_follow_circle_order(tmp_path: Path) -> None:
     names = ["Humility", "Hedonism"]  # deliberately out of order and incomplete
-    (tmp_path / "labels.tsv").write_text("Argument ID\t" + "\t".join(names) + "\nX1\t1\t0\n", encoding="utf-8")
+    (tmp_path / "labels.tsv").write_text(
+        "Argument ID\t" + "\t".join(names) + "\nX1\t1\t0\n", encoding="utf-8"
+    )
     with pytest.raises(DataError, match="missing value columns"):
         read_value_labels(tmp_path / "labels.tsv")
 

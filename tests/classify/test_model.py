@@ -25,8 +25,16 @@ CAR = [
 GRANDMA = [
     ScriptLine(0, 0, "caption", "", "Sunday with grandma ❤️"),
     ScriptLine(0, 3000, "speech", "WOMAN", "Every Sunday I drive over to take care of my grandma."),
-    ScriptLine(3000, 6000, "speech", "WOMAN", "I cook her lunch, help her with her medicine and clean the house."),
-    ScriptLine(6000, 9000, "speech", "WOMAN", "She looked after me when I was little, now it is my turn to look after her."),
+    ScriptLine(
+        3000, 6000, "speech", "WOMAN", "I cook her lunch, help her with her medicine and clean the house."
+    ),
+    ScriptLine(
+        6000,
+        9000,
+        "speech",
+        "WOMAN",
+        "She looked after me when I was little, now it is my turn to look after her.",
+    ),
 ]
 
 
@@ -52,7 +60,9 @@ def test_models_folder_is_small_and_pickle_free() -> None:
     assert (DEFAULT_MODEL_DIR / "MODEL_CARD.md").is_file()
 
 
-def test_loads_offline_and_implements_protocol(model: TrainedClassifier, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_loads_offline_and_implements_protocol(
+    model: TrainedClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def no_net(*a: object, **k: object) -> None:
         raise AssertionError("network used")
 
@@ -90,8 +100,12 @@ def test_evidence_explains_and_removal_lowers_score(model: TrainedClassifier) ->
 
 
 def test_long_script_uses_windows(model: TrainedClassifier) -> None:
-    lines = [ScriptLine(i * 3000, i * 3000 + 2500, "speech", "MAN", f"This is sentence {i} about my day at the gym.")
-             for i in range(40)]
+    lines = [
+        ScriptLine(
+            i * 3000, i * 3000 + 2500, "speech", "MAN", f"This is sentence {i} about my day at the gym."
+        )
+        for i in range(40)
+    ]
     assert len(model.windows(lines)) > 1
     p = model.classify(lines)
     assert all(0 <= e.line_index < 40 for e in p.evidence)

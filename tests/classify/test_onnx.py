@@ -46,11 +46,18 @@ def torch_clf() -> TrainedClassifier:
 def test_tokenizer_matches_transformers() -> None:
     from valuedesk.classify.encoder import load_tokenizer
 
-    hf = load_tokenizer()(TEXTS + ["Ünïcödé café 🚗💰 #goals"], padding=True, truncation=True, max_length=128,
-                          return_tensors="np")
+    hf = load_tokenizer()(
+        TEXTS + ["Ünïcödé café 🚗💰 #goals"],
+        padding=True,
+        truncation=True,
+        max_length=128,
+        return_tensors="np",
+    )
     ids, mask = encode(TEXTS + ["Ünïcödé café 🚗💰 #goals"], 128)
     assert np.array_equal(ids, hf["input_ids"]) and np.array_equal(mask, hf["attention_mask"])
-    assert token_counts(TEXTS) == [len(x) for x in load_tokenizer()(TEXTS, add_special_tokens=False)["input_ids"]]
+    assert token_counts(TEXTS) == [
+        len(x) for x in load_tokenizer()(TEXTS, add_special_tokens=False)["input_ids"]
+    ]
 
 
 def test_onnx_and_torch_logits_agree(onnx_clf: TrainedClassifier, torch_clf: TrainedClassifier) -> None:
@@ -62,19 +69,34 @@ def test_onnx_and_torch_logits_agree(onnx_clf: TrainedClassifier, torch_clf: Tra
     assert float(np.abs(one - b).max()) < 1e-3
     pa, pb = onnx_clf.classify(CAR), torch_clf.classify(CAR)
     assert {v: s.label for v, s in pa.scores.items()} == {v: s.label for v, s in pb.scores.items()}
-    assert [(e.value_id, e.line_index) for e in pa.evidence] == [(e.value_id, e.line_index) for e in pb.evidence]
+    assert [(e.value_id, e.line_index) for e in pa.evidence] == [
+        (e.value_id, e.line_index) for e in pb.evidence
+    ]
 
 
 def test_warm_load_imports_no_torch(onnx_clf: TrainedClassifier) -> None:
-    code = ("import sys; from valuedesk.classify import load_classifier; c = load_classifier('trained'); "
-            "c.warm_up(); print(c.backend, 'torch' in sys.modules, 'transformers' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=dict(os.environ), capture_output=True,
-                         text=True, timeout=120, check=True).stdout.split()
+    code = (
+        "import sys; from valuedesk.classify import load_classifier; c = load_classifier('trained'); "
+        "c.warm_up(); print(c.backend, 'torch' in sys.modules, 'transformers' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.split()
     assert out == ["onnx", "False", "False"]
 
 
-def test_corrupt_cache_file_is_rebuilt(onnx_clf: TrainedClassifier, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+def test_corrupt_cache_file_is_rebuilt(
+    onnx_clf: TrainedClassifier,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     src = Path(os.environ[onnx_backend.CACHE_ENV]) / "onnx"
     shutil.copytree(src, tmp_path / "onnx")
     monkeypatch.setenv(onnx_backend.CACHE_ENV, str(tmp_path))
@@ -101,7 +123,9 @@ def test_cache_key_follows_the_model_folder(tmp_path: Path) -> None:
     folder = tmp_path / "model"
     shutil.copytree(DEFAULT_MODEL_DIR, folder)
     key = onnx_backend.cache_key("valuenet", value_net_files(folder))
-    assert key == onnx_backend.cache_key("valuenet", value_net_files(DEFAULT_MODEL_DIR))  # contents, not paths
+    assert key == onnx_backend.cache_key(
+        "valuenet", value_net_files(DEFAULT_MODEL_DIR)
+    )  # contents, not paths
     (folder / "MODEL_CARD.md").write_text("edited\n", encoding="utf-8")
     assert onnx_backend.cache_key("valuenet", value_net_files(folder)) == key
     memo = tmp_path / "memo"
@@ -118,9 +142,12 @@ def test_cache_key_follows_the_model_folder(tmp_path: Path) -> None:
     assert onnx_backend.cache_key("valuenet", value_net_files(folder)) not in (key, changed)
 
 
-def test_unwritable_cache_falls_back_to_torch(torch_clf: TrainedClassifier, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch,
-                                              caplog: pytest.LogCaptureFixture) -> None:
+def test_unwritable_cache_falls_back_to_torch(
+    torch_clf: TrainedClassifier,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv(onnx_backend.CACHE_ENV, str(blocker / "cache"))  # mkdir fails, even as root
@@ -158,8 +185,17 @@ def test_auto_device_on_a_cpu_build_needs_no_torch_import() -> None:
 
     if "+cpu" not in metadata.version("torch"):
         pytest.skip("a CUDA build of torch is installed")
-    code = ("import sys; from valuedesk.classify import load_classifier; c = load_classifier('trained', device='auto'); "
-            "print(c.backend, 'torch' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=dict(os.environ), capture_output=True,
-                         text=True, timeout=120, check=True).stdout.split()
+    code = (
+        "import sys; from valuedesk.classify import load_classifier; c = load_classifier('trained', device='auto'); "
+        "print(c.backend, 'torch' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.split()
     assert out == ["onnx", "False"]

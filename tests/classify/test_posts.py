@@ -29,18 +29,28 @@ def _labels(**over: int) -> dict[str, int]:
 
 
 def _post(**over: object) -> dict[str, object]:
-    p: dict[str, object] = {"id": "p1", "creator": "c", "caption": "cap", "hashtags": ["fyp"], "has_sound": True,
-                            "duration_s": 10.0,
-                            "lines": [{"start_s": 0, "end_s": 2.5, "kind": "speech", "speaker": "MIA", "text": "hi"},
-                                      {"start_s": 1, "end_s": 3, "kind": "scene", "speaker": "", "text": "a park"}],
-                            "labels": _labels(humility=-1)}
+    p: dict[str, object] = {
+        "id": "p1",
+        "creator": "c",
+        "caption": "cap",
+        "hashtags": ["fyp"],
+        "has_sound": True,
+        "duration_s": 10.0,
+        "lines": [
+            {"start_s": 0, "end_s": 2.5, "kind": "speech", "speaker": "MIA", "text": "hi"},
+            {"start_s": 1, "end_s": 3, "kind": "scene", "speaker": "", "text": "a park"},
+        ],
+        "labels": _labels(humility=-1),
+    }
     p.update(over)
     return p
 
 
 def _write(tmp_path: Path, *objs: object, name: str = "posts.jsonl") -> Path:
     path = tmp_path / name
-    path.write_text("\n".join(o if isinstance(o, str) else json.dumps(o) for o in objs) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(o if isinstance(o, str) else json.dumps(o) for o in objs) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -76,23 +86,47 @@ def test_missing_duration_comes_from_lines_and_labels_are_optional(tmp_path: Pat
         labelled([post], "posts.jsonl")
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"labels": _labels(humility=3)}, r"posts.jsonl:2: field 'labels.humility' must be -1, 0, 1 or 2, got 3"),
-    ({"labels": {k: 0 for k in VALUE_IDS[:-1]}}, r"posts.jsonl:2: field 'labels' lacks 1 value id\(s\): universalism_tolerance"),
-    ({"labels": _labels(greed=1)}, r"posts.jsonl:2: field 'labels' has unknown value id\(s\) \['greed'\]"),
-    ({"lines": [{"start_s": 0, "end_s": 1, "kind": "dialogue", "text": "x"}]},
-     r"posts.jsonl:2: lines\[0\]: field 'kind' must be one of speech, onscreen, scene, sound, got 'dialogue'"),
-    ({"lines": [{"start_s": 3, "end_s": 1, "kind": "speech", "speaker": "A", "text": "x"}]},
-     r"posts.jsonl:2: lines\[0\]: field 'end_s' \(1.0\) is before 'start_s' \(3.0\)"),
-    ({"lines": [{"end_s": 1, "kind": "onscreen", "text": "x"}]}, r"posts.jsonl:2: lines\[0\]: field 'start_s' is missing"),
-    ({"lines": [{"start_s": 0, "end_s": 1, "kind": "onscreen", "text": "  "}]}, r"lines\[0\]: field 'text' is missing or empty"),
-    ({"id": ""}, r"posts.jsonl:2: field 'id' is missing or empty"),
-    ({"hashtags": "fyp"}, r"posts.jsonl:2: field 'hashtags' must be a list of strings"),
-    ({"has_sound": "yes"}, r"posts.jsonl:2: field 'has_sound' must be true or false"),
-    ({"duration_s": -4}, r"posts.jsonl:2: field 'duration_s' must be a number ≥ 0"),
-    ({"lines": None}, r"posts.jsonl:2: field 'lines' is missing or not a list"),
-])
-def test_bad_line_names_line_number_and_field(tmp_path: Path, change: dict[str, object], message: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"labels": _labels(humility=3)},
+            r"posts.jsonl:2: field 'labels.humility' must be -1, 0, 1 or 2, got 3",
+        ),
+        (
+            {"labels": {k: 0 for k in VALUE_IDS[:-1]}},
+            r"posts.jsonl:2: field 'labels' lacks 1 value id\(s\): universalism_tolerance",
+        ),
+        (
+            {"labels": _labels(greed=1)},
+            r"posts.jsonl:2: field 'labels' has unknown value id\(s\) \['greed'\]",
+        ),
+        (
+            {"lines": [{"start_s": 0, "end_s": 1, "kind": "dialogue", "text": "x"}]},
+            r"posts.jsonl:2: lines\[0\]: field 'kind' must be one of speech, onscreen, scene, sound, got 'dialogue'",
+        ),
+        (
+            {"lines": [{"start_s": 3, "end_s": 1, "kind": "speech", "speaker": "A", "text": "x"}]},
+            r"posts.jsonl:2: lines\[0\]: field 'end_s' \(1.0\) is before 'start_s' \(3.0\)",
+        ),
+        (
+            {"lines": [{"end_s": 1, "kind": "onscreen", "text": "x"}]},
+            r"posts.jsonl:2: lines\[0\]: field 'start_s' is missing",
+        ),
+        (
+            {"lines": [{"start_s": 0, "end_s": 1, "kind": "onscreen", "text": "  "}]},
+            r"lines\[0\]: field 'text' is missing or empty",
+        ),
+        ({"id": ""}, r"posts.jsonl:2: field 'id' is missing or empty"),
+        ({"hashtags": "fyp"}, r"posts.jsonl:2: field 'hashtags' must be a list of strings"),
+        ({"has_sound": "yes"}, r"posts.jsonl:2: field 'has_sound' must be true or false"),
+        ({"duration_s": -4}, r"posts.jsonl:2: field 'duration_s' must be a number ≥ 0"),
+        ({"lines": None}, r"posts.jsonl:2: field 'lines' is missing or not a list"),
+    ],
+)
+def test_bad_line_names_line_number_and_field(
+    tmp_path: Path, change: dict[str, object], message: str
+) -> None:
     path = _write(tmp_path, _post(id="ok"), _post(**change))
     with pytest.raises(PostFormatError, match=message):
         read_posts(path)
@@ -118,10 +152,19 @@ def test_labels_file(tmp_path: Path) -> None:
     lab = _write(tmp_path, {"id": "a", "labels": _labels(face=2)}, name="labels.jsonl")
     with pytest.raises(PostFormatError, match=r"labels.jsonl: no labels for 1 post\(s\): 'b'"):
         attach_labels(posts, read_labels(lab), "labels.jsonl")
-    lab = _write(tmp_path, {"id": "a", "labels": _labels(face=2)}, {"id": "b", "labels": _labels()}, name="labels.jsonl")
+    lab = _write(
+        tmp_path,
+        {"id": "a", "labels": _labels(face=2)},
+        {"id": "b", "labels": _labels()},
+        name="labels.jsonl",
+    )
     out = attach_labels(posts, read_labels(lab), "labels.jsonl")
     assert out[0].labels is not None and out[0].labels["face"] == 2 and out[0].labels["humility"] == 0
     with pytest.raises(PostFormatError, match=r"l.jsonl:2: id 'a' appears twice"):
-        read_labels(_write(tmp_path, {"id": "a", "labels": _labels()}, {"id": "a", "labels": _labels()}, name="l.jsonl"))
+        read_labels(
+            _write(
+                tmp_path, {"id": "a", "labels": _labels()}, {"id": "a", "labels": _labels()}, name="l.jsonl"
+            )
+        )
     with pytest.raises(PostFormatError, match=r"l2.jsonl:1: field 'labels' is missing"):
         read_labels(_write(tmp_path, {"id": "a"}, name="l2.jsonl"))

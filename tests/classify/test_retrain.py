@@ -24,23 +24,35 @@ from valuedesk.classify.retrain import (
 from valuedesk.cli import main
 from valuedesk.project.records import AnalysisRecord, ScoreRow
 from valuedesk.project.store import Project
-from valuedesk.review import ReviewService
+from valuedesk.review import ReviewService, reviewed_examples
 from valuedesk.script import ScriptLine
 from valuedesk.values import VALUE_IDS
 
 VIDEOS: tuple[tuple[list[str], dict[str, int]], ...] = (
-    (["Every Sunday we cook grandma's recipe together.", "Family traditions keep us close."],
-     {"tradition": 2, "benevolence_caring": 1, "power_resources": 0}),
-    (["Look at my new watch, it cost more than your car.", "Money is everything."],
-     {"power_resources": 2, "face": 1, "tradition": 0}),
-    (["I quit my job to travel the world alone.", "Nobody tells me what to do."],
-     {"self_direction_action": 2, "stimulation": 1, "conformity_rules": -1}),
-    (["Be kind to your neighbours and help them carry groceries."],
-     {"benevolence_caring": 1, "power_dominance": 0}),
-    (["We won the championship after years of training!", "Hard work pays off."],
-     {"achievement": 2, "hedonism": 0}),
-    (["Pick up your litter, the ocean is dying.", "Protect nature for our kids."],
-     {"universalism_nature": 2, "tradition": 0}),
+    (
+        ["Every Sunday we cook grandma's recipe together.", "Family traditions keep us close."],
+        {"tradition": 2, "benevolence_caring": 1, "power_resources": 0},
+    ),
+    (
+        ["Look at my new watch, it cost more than your car.", "Money is everything."],
+        {"power_resources": 2, "face": 1, "tradition": 0},
+    ),
+    (
+        ["I quit my job to travel the world alone.", "Nobody tells me what to do."],
+        {"self_direction_action": 2, "stimulation": 1, "conformity_rules": -1},
+    ),
+    (
+        ["Be kind to your neighbours and help them carry groceries."],
+        {"benevolence_caring": 1, "power_dominance": 0},
+    ),
+    (
+        ["We won the championship after years of training!", "Hard work pays off."],
+        {"achievement": 2, "hedonism": 0},
+    ),
+    (
+        ["Pick up your litter, the ocean is dying.", "Protect nature for our kids."],
+        {"universalism_nature": 2, "tradition": 0},
+    ),
 )
 
 
@@ -59,8 +71,9 @@ def make_project(path: Path, n_reviewed: int = len(VIDEOS), *, only_absent: bool
         for i, (texts, labels) in enumerate(VIDEOS):
             vid = p.add_video(path.parent / f"v{i}.mp4", sha256=f"{i:064d}", size_bytes=1, creator="c")
             lines = [ScriptLine(k * 2000, k * 2000 + 1900, "speech", "A", t) for k, t in enumerate(texts)]
-            p.save_analysis(vid, AnalysisRecord(lines=lines, scores=[ScoreRow(v, 0.1, 0) for v in VALUE_IDS],
-                                                evidence=[]))
+            p.save_analysis(
+                vid, AnalysisRecord(lines=lines, scores=[ScoreRow(v, 0.1, 0) for v in VALUE_IDS], evidence=[])
+            )
             if i < n_reviewed:
                 for value_id, label in labels.items():
                     svc.set_label(vid, value_id, 0 if only_absent else label)
@@ -86,13 +99,13 @@ def test_refuses_with_too_few_reviews(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "at least 3 videos" in capsys.readouterr().err
     absent = make_project(tmp_path / "absent.vdproj", only_absent=True)
     with Project.open(absent, readonly=True) as p, pytest.raises(RetrainRefused, match="absent"):
-        check_examples(p.reviewed_examples())
+        check_examples(reviewed_examples(p))
     assert not (tmp_path / "few.models").exists() and not (tmp_path / "absent.models").exists()
 
 
 def test_pooled_report_matches_evaluate_reviewed(project: Path) -> None:
     with Project.open(project, readonly=True) as p:
-        examples = p.reviewed_examples()
+        examples = reviewed_examples(p)
     clf = TrainedClassifier(default_model_dir())
     ref = evaluate_reviewed(clf, examples)
     from valuedesk.classify.evaluate import classify_all, labels_matrix
@@ -113,7 +126,9 @@ def test_train_project_command(project: Path, capsys: pytest.CaptureFixture[str]
     folder = folders[0]
     clf = load_classifier(str(folder))
     assert isinstance(clf, TrainedClassifier) and clf.model_id.endswith(folder.name)
-    assert len(clf.classify([ScriptLine(0, 1000, "speech", "A", "Our family traditions matter.")]).scores) == 19
+    assert (
+        len(clf.classify([ScriptLine(0, 1000, "speech", "A", "Our family traditions matter.")]).scores) == 19
+    )
     record = json.loads((folder / "retrain.json").read_text(encoding="utf-8"))
     assert {"before", "after"} <= set(record["figures"])
     assert [v["video_id"] for v in record["videos"]] == list(range(1, 7))
@@ -121,7 +136,7 @@ def test_train_project_command(project: Path, capsys: pytest.CaptureFixture[str]
     assert _tree_hash(shipped) == before_hash  # never replaced, never written to
     # the shipped model's held-out figures are the plain evaluation of the shipped model
     with Project.open(project, readonly=True) as p:
-        ref = evaluate_reviewed(TrainedClassifier(shipped), p.reviewed_examples())
+        ref = evaluate_reviewed(TrainedClassifier(shipped), reviewed_examples(p))
     assert np.isclose(record["figures"]["before"]["endorsed"]["macro_f1"], ref.endorsed.macro_f1)
 
 
@@ -129,7 +144,9 @@ def test_leave_one_out_and_refuses_the_shipped_folder(project: Path, tmp_path: P
     with Project.open(project, readonly=True) as p:
         with pytest.raises(RetrainRefused, match="starts from"):
             retrain_project(p, default_model_dir() / "x", config=RetrainConfig(epochs=1), log=lambda s: None)
-        res = retrain_project(p, tmp_path / "loo", config=RetrainConfig(epochs=1, folds=6), log=lambda s: None)
+        res = retrain_project(
+            p, tmp_path / "loo", config=RetrainConfig(epochs=1, folds=6), log=lambda s: None
+        )
     assert res.folds == 6 and "leave-one-video-out" in res.summary
     assert (tmp_path / "loo" / "delta.safetensors").is_file()
     assert default_out_dir(Path("/x/my clips.vdproj")).parent == Path("/x/my clips.models")

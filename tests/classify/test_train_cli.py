@@ -33,14 +33,18 @@ def test_tiny_training_result_loads(tiny_model: Path) -> None:
     assert len(p.scores) == 19
 
 
-def test_evaluate_command_json(tiny_model: Path, tiny_data19: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_command_json(
+    tiny_model: Path, tiny_data19: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rc = main(["evaluate", "--data", str(tiny_data19), "--model", str(tiny_model), "--json"])
     out = json.loads(capsys.readouterr().out)
     assert rc == 0 and out["n"] == 40 and len(out["per_value"]) == 19
     assert 0.0 <= out["macro_f1"] <= 1.0 and 0.0 <= out["valueeval_f1"] <= 1.0
 
 
-def test_evaluate_command_table(tiny_model: Path, tiny_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_command_table(
+    tiny_model: Path, tiny_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["evaluate", "--data", str(tiny_data), "--model", str(tiny_model), "--input", "script"]) == 0
     text = capsys.readouterr().out
     assert "Benevolence: caring" in text and "macro_f1" in text and "valueeval_f1" in text
@@ -58,8 +62,10 @@ def test_cli_errors(tmp_path: Path, tiny_data: Path, capsys: pytest.CaptureFixtu
 def test_project_protocol_endorsed_and_contradicted(tiny_model: Path) -> None:
     clf = load_classifier(str(tiny_model))
     lines = [ScriptLine(0, 1000, "speech", "A", "Family traditions matter.")]
-    examples = [SimpleNamespace(video_id=i, lines=lines, labels={"tradition": lab, "face": -1})
-                for i, lab in enumerate((2, 1, 0, -1))]
+    examples = [
+        SimpleNamespace(video_id=i, lines=lines, labels={"tradition": lab, "face": -1})
+        for i, lab in enumerate((2, 1, 0, -1))
+    ]
     rep = evaluate_reviewed(clf, examples)
     assert rep.videos == 4 and rep.reviewed_cells == 8
     trad_e = next(m for m in rep.endorsed.per_value if m.value_id == "tradition")
@@ -68,13 +74,27 @@ def test_project_protocol_endorsed_and_contradicted(tiny_model: Path) -> None:
     assert next(m for m in rep.endorsed.per_value if m.value_id == "hedonism").support == 0
 
 
-def test_train_command_and_reproducibility(tiny_data: Path, tiny_scripts: Path, tiny_model: Path, tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_train_command_and_reproducibility(
+    tiny_data: Path, tiny_scripts: Path, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from safetensors.torch import load_file
 
     out = tmp_path / "m"
-    rc = main(["train", "--data", str(tiny_data), "--scripts", str(tiny_scripts), "--out", str(out), "--epochs", "1",
-               "--seed", "1"])
+    rc = main(
+        [
+            "train",
+            "--data",
+            str(tiny_data),
+            "--scripts",
+            str(tiny_scripts),
+            "--out",
+            str(out),
+            "--epochs",
+            "1",
+            "--seed",
+            "1",
+        ]
+    )
     printed = capsys.readouterr().out
     assert rc == 0 and "macro_f1" in printed and "input=argument" in printed and "script dev split" in printed
     cfg = json.loads((out / "config.json").read_text())
@@ -83,23 +103,36 @@ def test_train_command_and_reproducibility(tiny_data: Path, tiny_scripts: Path, 
     assert set(cfg["calibration"]) == {"argument", "script"}
     # same data, seed and settings as the tiny_model fixture → the same weights
     again = tmp_path / "again"
-    train(tiny_data, again, scripts_dir=tiny_scripts, config=TrainConfig(epochs=1, max_steps=1, batch_size=8, seed=1),
-          log=lambda s: None)
+    train(
+        tiny_data,
+        again,
+        scripts_dir=tiny_scripts,
+        config=TrainConfig(epochs=1, max_steps=1, batch_size=8, seed=1),
+        log=lambda s: None,
+    )
     a, b = load_file(str(tiny_model / "delta.safetensors")), load_file(str(again / "delta.safetensors"))
     assert a.keys() == b.keys() and all(bool((a[k] == b[k]).all()) for k in a)
 
 
-def test_evaluate_project_command(tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_project_command(
+    tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """End to end through the project store: reviewed labels in, endorsed/contradicted figures out."""
     store = pytest.importorskip("valuedesk.project.store")
     from valuedesk.project.records import AnalysisRecord
 
     path = tmp_path / "p.vdproj"
     with store.Project.open(path) as p:
-        for i, (text, reviews) in enumerate((("I love my family traditions.", {"tradition": 2, "face": -1}),
-                                             ("Buy the expensive car.", {"power_resources": 1, "tradition": 0}))):
+        for i, (text, reviews) in enumerate(
+            (
+                ("I love my family traditions.", {"tradition": 2, "face": -1}),
+                ("Buy the expensive car.", {"power_resources": 1, "tradition": 0}),
+            )
+        ):
             vid = p.add_video(tmp_path / f"v{i}.mp4", sha256=f"{i:064d}", size_bytes=1, creator="c")
-            p.save_analysis(vid, AnalysisRecord(lines=[ScriptLine(0, 1000, "speech", "A", text)], scores=[], evidence=[]))
+            p.save_analysis(
+                vid, AnalysisRecord(lines=[ScriptLine(0, 1000, "speech", "A", text)], scores=[], evidence=[])
+            )
             for value_id, label in reviews.items():
                 p.add_review(vid, "label", value_id=value_id, before=0, after=label)
     assert main(["evaluate", "--project", str(path), "--model", str(tiny_model), "--json"]) == 0

@@ -23,8 +23,9 @@ def _intact(project: Path) -> None:
     conn.close()
 
 
-def test_analyze_batch_reports_each_bad_file_and_keeps_going(tmp_path: Path, garden_clip: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_analyze_batch_reports_each_bad_file_and_keeps_going(
+    tmp_path: Path, garden_clip: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     zero = tmp_path / "empty.mp4"
     zero.write_bytes(b"")
     text = tmp_path / "notes.mp4"
@@ -35,8 +36,19 @@ def test_analyze_batch_reports_each_bad_file_and_keeps_going(tmp_path: Path, gar
     shutil.copy(garden_clip, odd)
     missing = tmp_path / "gone.mp4"
     project = tmp_path / "p.vdproj"
-    code = main(["analyze", str(zero), str(text), str(trunc), str(missing), str(odd), "--project", str(project),
-                 *BASE])
+    code = main(
+        [
+            "analyze",
+            str(zero),
+            str(text),
+            str(trunc),
+            str(missing),
+            str(odd),
+            "--project",
+            str(project),
+            *BASE,
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1
     failed = [ln for ln in err.splitlines() if ln.startswith("✗")]
@@ -52,7 +64,9 @@ def test_analyze_batch_reports_each_bad_file_and_keeps_going(tmp_path: Path, gar
         assert len(done) == 1 and done[0]["file_name"] == "clip-\ufffd.mp4"
 
 
-def test_analyze_json_then_show(tmp_path: Path, garden_clip: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_analyze_json_then_show(
+    tmp_path: Path, garden_clip: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     project = tmp_path / "p.vdproj"
     assert main(["analyze", str(garden_clip), "--project", str(project), "--json", *BASE]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -71,8 +85,9 @@ def test_analyze_json_then_show(tmp_path: Path, garden_clip: Path, capsys: pytes
     assert "0 analyzed, 1 unchanged" in capsys.readouterr().err
 
 
-def test_read_only_project_is_refused_and_untouched(tmp_path: Path, garden_clip: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_read_only_project_is_refused_and_untouched(
+    tmp_path: Path, garden_clip: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     project = tmp_path / "ro.vdproj"
     Project.open(project).close()
     before = project.read_bytes()
@@ -88,8 +103,9 @@ def test_read_only_project_is_refused_and_untouched(tmp_path: Path, garden_clip:
     _intact(project)
 
 
-def test_locked_project_gives_a_clear_message(tmp_path: Path, garden_clip: Path, monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_locked_project_gives_a_clear_message(
+    tmp_path: Path, garden_clip: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import subprocess
     import sys
 
@@ -97,9 +113,16 @@ def test_locked_project_gives_a_clear_message(tmp_path: Path, garden_clip: Path,
     project = tmp_path / "busy.vdproj"
     Project.open(project).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
-         "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(60)", str(project)],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+            "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(60)",
+            str(project),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         assert main(["analyze", str(garden_clip), "--project", str(project), *BASE]) == 2
@@ -111,8 +134,9 @@ def test_locked_project_gives_a_clear_message(tmp_path: Path, garden_clip: Path,
     _intact(project)
 
 
-def test_demo_prints_a_profile_per_clip(tmp_path: Path, garden_clip: Path, voice_only_clip: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_prints_a_profile_per_clip(
+    tmp_path: Path, garden_clip: Path, voice_only_clip: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     samples = tmp_path / "samples"
     samples.mkdir()
     for f in (garden_clip, garden_clip.with_suffix(".info.json"), voice_only_clip):
@@ -123,7 +147,8 @@ def test_demo_prints_a_profile_per_clip(tmp_path: Path, garden_clip: Path, voice
 
 
 def test_unreadable_sidecar_is_reported_and_the_video_still_analyzed(
-        tmp_path: Path, voice_only_clip: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, voice_only_clip: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     clip = tmp_path / "talk.m4a"
     shutil.copy(voice_only_clip, clip)
     (tmp_path / "talk.info.json").write_text("{not json", encoding="utf-8")

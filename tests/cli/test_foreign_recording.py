@@ -15,16 +15,47 @@ from valuedesk.project import Project
 DATA = Path(__file__).resolve().parents[1] / "media" / "data"
 
 
-@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg command (test set-up installs it)")
+@pytest.mark.skipif(
+    shutil.which("ffmpeg") is None, reason="needs the ffmpeg command (test set-up installs it)"
+)
 def test_foreign_speech_in_an_mp4(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     video = tmp_path / "interview.mp4"
-    seconds = sum(probe(DATA / f).duration_ms for f in ("foreign-speech-fox.ogg", "foreign-speech-counting.ogg")) / 1000
+    seconds = (
+        sum(probe(DATA / f).duration_ms for f in ("foreign-speech-fox.ogg", "foreign-speech-counting.ogg"))
+        / 1000
+    )
     subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-y", "-loop", "1", "-framerate", "5", "-i", str(DATA / "portrait.jpg"),
-         "-i", str(DATA / "foreign-speech-fox.ogg"), "-i", str(DATA / "foreign-speech-counting.ogg"),
-         "-filter_complex", "[1:a][2:a]concat=n=2:v=0:a=1[a];[0:v]scale=360:-2,format=yuv420p[v]",
-         "-map", "[v]", "-map", "[a]", "-t", f"{seconds:.2f}", "-c:v", "libx264", "-c:a", "aac", str(video)],
-        check=True)
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-y",
+            "-loop",
+            "1",
+            "-framerate",
+            "5",
+            "-i",
+            str(DATA / "portrait.jpg"),
+            "-i",
+            str(DATA / "foreign-speech-fox.ogg"),
+            "-i",
+            str(DATA / "foreign-speech-counting.ogg"),
+            "-filter_complex",
+            "[1:a][2:a]concat=n=2:v=0:a=1[a];[0:v]scale=360:-2,format=yuv420p[v]",
+            "-map",
+            "[v]",
+            "-map",
+            "[a]",
+            "-t",
+            f"{seconds:.2f}",
+            "-c:v",
+            "libx264",
+            "-c:a",
+            "aac",
+            str(video),
+        ],
+        check=True,
+    )
     project = tmp_path / "p.vdproj"
     assert main(["analyze", str(video), "--project", str(project)]) == 0
     with Project.open(project, readonly=True) as p:

@@ -35,8 +35,9 @@ def read_only_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def test_show_export_and_report_work_on_a_read_only_disk(read_only_disk: Path, tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_show_export_and_report_work_on_a_read_only_disk(
+    read_only_disk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     project = str(read_only_disk)
     before = read_only_disk.read_bytes()
     assert not Path(project + "-shm").exists()  # the case that failed: WAL needs a -shm it cannot create

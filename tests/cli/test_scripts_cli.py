@@ -32,7 +32,9 @@ def test_score_writes_one_prediction_per_post(tmp_path: Path, capsys: pytest.Cap
         assert all(v in (-1, 0, 1, 2) for v in pred["labels"].values())
         assert all(0.0 <= s <= 1.0 for s in pred["scores"].values())
         assert pred["model"].startswith("valuedesk-minilm-v2")
-        for vid, idx in pred["evidence"].items():  # evidence only for labelled values, indexes into the post's lines
+        for vid, idx in pred[
+            "evidence"
+        ].items():  # evidence only for labelled values, indexes into the post's lines
             assert pred["labels"][vid] != 0 and all(0 <= i < len(post["lines"]) for i in idx)
     assert "3 posts scored" in capsys.readouterr().out
     # the output is never overwritten silently
@@ -40,18 +42,48 @@ def test_score_writes_one_prediction_per_post(tmp_path: Path, capsys: pytest.Cap
     assert "already exists" in capsys.readouterr().err
 
 
-BRAG = {"id": "brag", "creator": "x", "caption": "third one this year 🤷‍♂️💸", "hashtags": ["rich", "luxury", "flex"],
-        "has_sound": True, "duration_s": 16, "lines": [
-            {"start_s": 0, "end_s": 3, "kind": "speech", "speaker": "DREW", "text": "ok so I just picked up my third Rolex this year"},
-            {"start_s": 3, "end_s": 6, "kind": "onscreen", "speaker": "", "text": "$48,000 wrist check"},
-            {"start_s": 6, "end_s": 10, "kind": "speech", "speaker": "DREW",
-             "text": "if you're watching this on a cracked phone that's on you honestly"},
-            {"start_s": 10, "end_s": 16, "kind": "speech", "speaker": "DREW", "text": "some of us just win, you guys are broke lol"}]}
+BRAG = {
+    "id": "brag",
+    "creator": "x",
+    "caption": "third one this year 🤷‍♂️💸",
+    "hashtags": ["rich", "luxury", "flex"],
+    "has_sound": True,
+    "duration_s": 16,
+    "lines": [
+        {
+            "start_s": 0,
+            "end_s": 3,
+            "kind": "speech",
+            "speaker": "DREW",
+            "text": "ok so I just picked up my third Rolex this year",
+        },
+        {"start_s": 3, "end_s": 6, "kind": "onscreen", "speaker": "", "text": "$48,000 wrist check"},
+        {
+            "start_s": 6,
+            "end_s": 10,
+            "kind": "speech",
+            "speaker": "DREW",
+            "text": "if you're watching this on a cracked phone that's on you honestly",
+        },
+        {
+            "start_s": 10,
+            "end_s": 16,
+            "kind": "speech",
+            "speaker": "DREW",
+            "text": "some of us just win, you guys are broke lol",
+        },
+    ],
+}
 PRANK_SAMPLE = [  # resources/samples/prankking-teacher as the pipeline gives it to the classifier
-    ("caption", "pranking my teacher lol — she deserved it 😂"), ("caption", "#prank #noRules #viral"),
-    ("speech", "Rules are for losers. Watch me skip class again."), ("onscreen", "RULES? NEVER"),
-    ("speech", "I put glue on the teacher's chair and the whole class laughed at her."), ("onscreen", "SHE CRIED LOL"),
-    ("speech", "Who cares if people get hurt. I'm better than all of them anyway."), ("onscreen", "I'M THE KING")]
+    ("caption", "pranking my teacher lol — she deserved it 😂"),
+    ("caption", "#prank #noRules #viral"),
+    ("speech", "Rules are for losers. Watch me skip class again."),
+    ("onscreen", "RULES? NEVER"),
+    ("speech", "I put glue on the teacher's chair and the whole class laughed at her."),
+    ("onscreen", "SHE CRIED LOL"),
+    ("speech", "Who cares if people get hurt. I'm better than all of them anyway."),
+    ("onscreen", "I'M THE KING"),
+]
 
 
 def test_trained_model_reads_goes_against(tmp_path: Path) -> None:
@@ -72,15 +104,22 @@ def test_trained_model_reads_goes_against(tmp_path: Path) -> None:
     assert pred["labels"]["humility"] == -1 and pred["against"]["humility"] >= 0.5
     assert pred["labels"]["power_resources"] >= 1 or pred["labels"]["face"] >= 1
     assert set(pred["evidence"]["humility"]) & {0, 1, 3}  # the Rolex, the price, "you guys are broke"
-    prank = clf.classify([ScriptLine(0, 13_000, kind, "KID" if kind == "speech" else "", text)
-                          for kind, text in PRANK_SAMPLE])
+    prank = clf.classify(
+        [ScriptLine(0, 13_000, kind, "KID" if kind == "speech" else "", text) for kind, text in PRANK_SAMPLE]
+    )
     labels = {v: int(s.label) for v, s in prank.scores.items()}
     assert -1 in labels.values()
     assert not [v for v, lab in labels.items() if lab >= 1 and BY_ID[v].group == "self_transcendence"]
 
 
 def test_evaluate_scripts_table_json_and_labels_file(capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["evaluate", "--scripts", str(EXAMPLES / "posts.jsonl"), "--labels", str(EXAMPLES / "labels.jsonl")]
+    args = [
+        "evaluate",
+        "--scripts",
+        str(EXAMPLES / "posts.jsonl"),
+        "--labels",
+        str(EXAMPLES / "labels.jsonl"),
+    ]
     assert main(args) == 0
     text = capsys.readouterr().out
     assert "endorsed (1 or 2)" in text and "contradicted (−1)" in text and "predict-all floor" in text
@@ -95,7 +134,9 @@ def test_evaluate_scripts_table_json_and_labels_file(capsys: pytest.CaptureFixtu
 def test_command_errors_name_the_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.jsonl"
     good = (EXAMPLES / "posts.jsonl").read_text(encoding="utf-8").splitlines()[0]
-    bad.write_text(good + "\n" + good.replace('"kind": "speech"', '"kind": "talk"', 1) + "\n", encoding="utf-8")
+    bad.write_text(
+        good + "\n" + good.replace('"kind": "speech"', '"kind": "talk"', 1) + "\n", encoding="utf-8"
+    )
     assert main(["score", str(bad), "-o", str(tmp_path / "p.jsonl")]) == 2
     err = capsys.readouterr().err
     assert "bad.jsonl:2: lines[1]: field 'kind' must be one of" in err

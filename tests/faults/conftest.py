@@ -42,7 +42,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             f"checked, writes lost = {TALLY['writes_lost']}, stale statuses = {TALLY['stale']}, "
             f"integrity failures = {TALLY['integrity_failures']}, concurrent writers completed = "
             f"{TALLY['concurrent_ok']}, damaged files refused unchanged = {TALLY['damaged_refused']}, "
-            f"full-disk writes refused cleanly = {TALLY['disk_full']}")
+            f"full-disk writes refused cleanly = {TALLY['disk_full']}"
+        )
 
 
 @pytest.fixture
@@ -57,8 +58,14 @@ def child_env() -> dict[str, str]:
 
 
 def start_writer(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "tests.faults.writer", *args], cwd=ROOT, env=child_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.faults.writer", *args],
+        cwd=ROOT,
+        env=child_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def kill_after(proc: subprocess.Popen[str], delay_s: float) -> tuple[list[str], str]:

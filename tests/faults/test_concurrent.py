@@ -55,16 +55,32 @@ def test_reviews_beside_saves_both_complete(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_two_real_analyzers_on_one_project_both_finish(tmp_path: Path, garden_clip: Path,
-                                                      voice_only_clip: Path) -> None:
+def test_two_real_analyzers_on_one_project_both_finish(
+    tmp_path: Path, garden_clip: Path, voice_only_clip: Path
+) -> None:
     path = tmp_path / "two.vdproj"
     Project.open(path).close()
     for round_ in range(2):
-        cmds = [[sys.executable, "-m", "valuedesk", "analyze", str(clip), "--project", str(path),
-                 "--classifier", "baseline", "--no-ocr", *(["--force"] if round_ else [])]
-                for clip in (garden_clip, voice_only_clip)]
-        procs = [subprocess.Popen(c, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for c in cmds]
+        cmds = [
+            [
+                sys.executable,
+                "-m",
+                "valuedesk",
+                "analyze",
+                str(clip),
+                "--project",
+                str(path),
+                "--classifier",
+                "baseline",
+                "--no-ocr",
+                *(["--force"] if round_ else []),
+            ]
+            for clip in (garden_clip, voice_only_clip)
+        ]
+        procs = [
+            subprocess.Popen(c, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for c in cmds
+        ]
         for proc in procs:
             _out, err = proc.communicate(timeout=600)
             assert proc.returncode == 0, f"an analyzer failed beside the other:\n{err}"

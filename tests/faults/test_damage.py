@@ -30,9 +30,14 @@ def _damages(clean: bytes, rng: random.Random) -> list[tuple[str, bytes]]:
         flipped[at] ^= 0xFF
     zeroed = bytearray(clean)
     start = rng.randrange(1, len(clean) // page) * page
-    zeroed[start:start + page] = bytes(page)
-    return [("truncated to half", clean[: len(clean) // 2]), ("header overwritten", b"\0" * 100 + clean[100:]),
-            ("bytes flipped", bytes(flipped)), ("a page zeroed", bytes(zeroed)), ("one byte", clean[:1])]
+    zeroed[start : start + page] = bytes(page)
+    return [
+        ("truncated to half", clean[: len(clean) // 2]),
+        ("header overwritten", b"\0" * 100 + clean[100:]),
+        ("bytes flipped", bytes(flipped)),
+        ("a page zeroed", bytes(zeroed)),
+        ("one byte", clean[:1]),
+    ]
 
 
 def test_damaged_projects_are_refused_unchanged(tmp_path: Path, rng: random.Random) -> None:
@@ -50,7 +55,9 @@ def test_damaged_projects_are_refused_unchanged(tmp_path: Path, rng: random.Rand
                 # SQLite cannot see every flipped byte (free pages, slack): if it opened, it must be sound.
                 assert check == "ok", f"{name}: opened although damaged ({check})"
         except ProjectError as exc:
-            assert str(path) in str(exc) and ("damaged" in str(exc) or "not a ValueDesk project" in str(exc)), exc
+            assert str(path) in str(exc) and (
+                "damaged" in str(exc) or "not a ValueDesk project" in str(exc)
+            ), exc
             refused += 1
         assert path.read_bytes() == data, f"{name}: the damaged file was changed"
         assert not Path(str(path) + "-wal").exists() or Path(str(path) + "-wal").stat().st_size == 0
@@ -58,12 +65,16 @@ def test_damaged_projects_are_refused_unchanged(tmp_path: Path, rng: random.Rand
     assert refused >= 4
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("mount") is None,
-                    reason="a small full filesystem needs a tmpfs mount (root only)")
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("mount") is None,
+    reason="a small full filesystem needs a tmpfs mount (root only)",
+)
 def test_a_full_disk_refuses_the_save_and_keeps_the_project(tmp_path: Path) -> None:
     mount = tmp_path / "small"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=768k", "tmpfs", str(mount)], capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=768k", "tmpfs", str(mount)], capture_output=True
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
     try:
@@ -74,8 +85,13 @@ def test_a_full_disk_refuses_the_save_and_keeps_the_project(tmp_path: Path) -> N
         with Project.open(path) as project:
             for i in range(1000):
                 claim = claims.new_claim()
-                vid = project.add_video(f"/clips/big{i}.mp4", sha256=f"b{i}", size_bytes=1, creator="Mia", claim=claim) \
-                    if failure is None else None
+                vid = (
+                    project.add_video(
+                        f"/clips/big{i}.mp4", sha256=f"b{i}", size_bytes=1, creator="Mia", claim=claim
+                    )
+                    if failure is None
+                    else None
+                )
                 try:
                     project.set_status(vid, "analyzing", claim=claim)
                     big = record(i, n_lines=200)

@@ -66,7 +66,7 @@ def test_kills_while_saving_reviews_lose_nothing(tmp_path: Path, rng: random.Ran
             # add_review drops undone reviews (the redo stack), so only reviews added after the last
             # printed undo are sure to exist.
             last_undo = max((i for i, line in enumerate(lines) if line.startswith("undo ")), default=-1)
-            expected = [int(line.split()[1]) for line in lines[last_undo + 1:] if line.startswith("review ")]
+            expected = [int(line.split()[1]) for line in lines[last_undo + 1 :] if line.startswith("review ")]
         lost = [r for r in expected if r not in present]
         TALLY["writes_checked"] += len(added)
         TALLY["writes_lost"] += len(lost)
@@ -74,11 +74,21 @@ def test_kills_while_saving_reviews_lose_nothing(tmp_path: Path, rng: random.Ran
 
 
 @pytest.mark.slow
-def test_kills_during_real_analysis_leave_the_previous_run_current(tmp_path: Path, garden_clip: Path,
-                                                                    rng: random.Random) -> None:
+def test_kills_during_real_analysis_leave_the_previous_run_current(
+    tmp_path: Path, garden_clip: Path, rng: random.Random
+) -> None:
     path = tmp_path / "analyze.vdproj"
-    cmd = [sys.executable, "-m", "valuedesk", "analyze", str(garden_clip), "--project", str(path),
-           "--classifier", "baseline"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "valuedesk",
+        "analyze",
+        str(garden_clip),
+        "--project",
+        str(path),
+        "--classifier",
+        "baseline",
+    ]
     done = subprocess.run(cmd, env=child_env(), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     with Project.open(path) as project:
@@ -86,8 +96,9 @@ def test_kills_during_real_analysis_leave_the_previous_run_current(tmp_path: Pat
         first_run = video["current_run_id"]
     before = snapshot(path)
     for _ in range(ANALYZE_KILLS):
-        proc = subprocess.Popen([*cmd, "--force"], env=child_env(), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [*cmd, "--force"], env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         _lines, _err = kill_after(proc, rng.uniform(1.0, 8.0))
         TALLY["kills"] += 1
         before = check_project(path, before)
@@ -96,8 +107,13 @@ def test_kills_during_real_analysis_leave_the_previous_run_current(tmp_path: Pat
         assert video["status"] in ("interrupted", "done")
         assert video["current_run_id"] is not None and video["current_run_id"] >= first_run
         if video["status"] == "interrupted":
-            shown = subprocess.run([sys.executable, "-m", "valuedesk", "show", str(video["id"]), "--project",
-                                    str(path)], env=child_env(), capture_output=True, text=True, timeout=120)
+            shown = subprocess.run(
+                [sys.executable, "-m", "valuedesk", "show", str(video["id"]), "--project", str(path)],
+                env=child_env(),
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             assert shown.returncode == 0, shown.stderr
             assert "interrupted" in shown.stdout and "previous analysis is shown" in shown.stdout
             assert "model:" in shown.stdout
@@ -111,9 +127,23 @@ def test_kills_during_real_analysis_leave_the_previous_run_current(tmp_path: Pat
 @pytest.mark.slow
 def test_killing_an_isolated_analysis_leaves_no_orphan(tmp_path: Path, garden_clip: Path) -> None:
     path = tmp_path / "orphan.vdproj"
-    proc = subprocess.Popen([sys.executable, "-m", "valuedesk", "analyze", str(garden_clip), "--project", str(path),
-                             "--classifier", "baseline", "--isolate"], env=child_env(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "valuedesk",
+            "analyze",
+            str(garden_clip),
+            "--project",
+            str(path),
+            "--classifier",
+            "baseline",
+            "--isolate",
+        ],
+        env=child_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     children: set[int] = set()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not children:
@@ -144,7 +174,7 @@ def _descendants(pid: int) -> set[int]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        ppid = int(stat[stat.rfind(")") + 2:].split()[1])
+        ppid = int(stat[stat.rfind(")") + 2 :].split()[1])
         if ppid == pid or ppid in found:
             found.add(int(entry.name))
     return found
@@ -155,4 +185,4 @@ def _alive(pid: int) -> bool:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return False
-    return stat[stat.rfind(")") + 2:].split()[0] != "Z"
+    return stat[stat.rfind(")") + 2 :].split()[0] != "Z"

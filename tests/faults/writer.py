@@ -22,15 +22,34 @@ from valuedesk.values import VALUE_IDS
 def record(seed: int, n_lines: int = 30) -> AnalysisRecord:
     """A full-size synthetic analysis: lines, words, 19 scores, evidence and a thumbnail."""
     rng = random.Random(seed)
-    lines = [ScriptLine(i * 1000, i * 1000 + 900, "speech", "A", f"line {i} of {seed} " + "word " * rng.randint(3, 20))
-             for i in range(n_lines)]
-    words = [Word(i * 1000 + j * 100, i * 1000 + j * 100 + 90, f"w{j}", 0.9) for i in range(n_lines) for j in range(5)]
+    lines = [
+        ScriptLine(
+            i * 1000, i * 1000 + 900, "speech", "A", f"line {i} of {seed} " + "word " * rng.randint(3, 20)
+        )
+        for i in range(n_lines)
+    ]
+    words = [
+        Word(i * 1000 + j * 100, i * 1000 + j * 100 + 90, f"w{j}", 0.9)
+        for i in range(n_lines)
+        for j in range(5)
+    ]
     labels = [rng.choice((-1, 0, 0, 1, 2)) for _ in VALUE_IDS]
-    scores = [ScoreRow(v, rng.random(), lab, 0.5, rng.random()) for v, lab in zip(VALUE_IDS, labels, strict=True)]
-    evidence = [EvidenceRow(v, rng.randrange(n_lines), rng.random(), 0, 900)
-                for v, lab in zip(VALUE_IDS, labels, strict=True) if lab]
-    return AnalysisRecord(lines=lines, scores=scores, evidence=evidence, words=words,
-                          thumbnails=[(0, os.urandom(2000))], models={"classifier": "fault-writer"})
+    scores = [
+        ScoreRow(v, rng.random(), lab, 0.5, rng.random()) for v, lab in zip(VALUE_IDS, labels, strict=True)
+    ]
+    evidence = [
+        EvidenceRow(v, rng.randrange(n_lines), rng.random(), 0, 900)
+        for v, lab in zip(VALUE_IDS, labels, strict=True)
+        if lab
+    ]
+    return AnalysisRecord(
+        lines=lines,
+        scores=scores,
+        evidence=evidence,
+        words=words,
+        thumbnails=[(0, os.urandom(2000))],
+        models={"classifier": "fault-writer"},
+    )
 
 
 def save_loop(path: str, count: int) -> None:
@@ -38,8 +57,9 @@ def save_loop(path: str, count: int) -> None:
         for i in range(count):
             name = f"/clips/fault-{os.getpid()}-{i % 3}.mp4"
             claim = claims.new_claim()
-            vid = project.add_video(name, sha256=f"{os.getpid()}-{i % 3}", size_bytes=1, creator=f"creator {i % 4}",
-                                    claim=claim)
+            vid = project.add_video(
+                name, sha256=f"{os.getpid()}-{i % 3}", size_bytes=1, creator=f"creator {i % 4}", claim=claim
+            )
             project.set_status(vid, "analyzing", claim=claim)
             run = project.save_analysis(vid, record(i))
             claims.release(claim)
@@ -52,8 +72,13 @@ def review_loop(path: str, video_id: int) -> None:
         while True:
             action = rng.random()
             if action < 0.7:
-                rid = project.add_review(video_id, "label", value_id=rng.choice(VALUE_IDS), before=0,
-                                         after=rng.choice((-1, 0, 1, 2)))
+                rid = project.add_review(
+                    video_id,
+                    "label",
+                    value_id=rng.choice(VALUE_IDS),
+                    before=0,
+                    after=rng.choice((-1, 0, 1, 2)),
+                )
                 print(f"review {rid}", flush=True)
             elif action < 0.85:
                 rid = project.undo_review(video_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from valuedesk.clipgen import ClipTruth
+from tests.support.clipgen import ClipTruth
 from valuedesk.media import extract_keyframes, load_audio, probe, scene_notes
 from valuedesk.media.cues import count_faces
 from valuedesk.script import ScriptLine

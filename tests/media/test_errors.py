@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.mediafixtures import BadMedia
-from valuedesk.clipgen import ClipTruth
+from tests.support.clipgen import ClipTruth
 from valuedesk.media import MediaError, MediaInfo, extract_keyframes, load_audio, probe, sha256_file
 from valuedesk.transcribe import Transcriber
 

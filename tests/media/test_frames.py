@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from valuedesk.clipgen import ClipTruth
+from tests.support.clipgen import ClipTruth
 from valuedesk.media import extract_keyframes, load_audio, probe
 
 

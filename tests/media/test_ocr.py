@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from valuedesk.clipgen import ClipTruth
+from tests.support.clipgen import ClipTruth
 from valuedesk.media import OcrReader, extract_keyframes, onscreen_lines, probe
 from valuedesk.media.ocr import normalise, similar
 from valuedesk.script import ScriptLine, Word
@@ -63,14 +63,21 @@ def test_similar_and_normalise() -> None:
 
 def test_key_phrase_captions_that_repeat_the_speech_are_kept(tmp_path, reader: OcrReader) -> None:  # type: ignore[no-untyped-def]
     """Two captions in the same band, each a key phrase of its sentence, are content, not subtitles."""
-    from valuedesk.clipgen import ClipSegment, make_clip
+    from tests.support.clipgen import ClipSegment, make_clip
     from valuedesk.media import load_audio
     from valuedesk.transcribe import Transcriber, TranscribeSettings
 
-    clip = make_clip(tmp_path / "phrases.mp4", [
-        ClipSegment("Today I am helping my grandpa plant flowers in his garden.", "Grandpa's garden"),
-        ClipSegment("He is getting old, so I visit him every Sunday to take care of him.", "Every Sunday"),
-    ])
+    clip = make_clip(
+        tmp_path / "phrases.mp4",
+        [
+            ClipSegment("Today I am helping my grandpa plant flowers in his garden.", "Grandpa's garden"),
+            ClipSegment(
+                "He is getting old, so I visit him every Sunday to take care of him.", "Every Sunday"
+            ),
+        ],
+    )
     words = Transcriber(TranscribeSettings()).transcribe(load_audio(clip.path)).words
     texts = [normalise(ln.text) for ln in _lines(clip, reader, words)]
-    assert texts == ["grandpas garden", "every sunday"] or texts == ["grandpa s garden", "every sunday"], texts
+    assert texts == ["grandpas garden", "every sunday"] or texts == ["grandpa s garden", "every sunday"], (
+        texts
+    )

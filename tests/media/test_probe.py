@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from tests.mediafixtures import BadMedia
-from valuedesk.clipgen import ClipSegment, ClipTruth, make_clip
+from tests.support.clipgen import ClipSegment, ClipTruth, make_clip
 from valuedesk.media import MediaInfo, probe, sha256_file
 from valuedesk.media.frames import extract_keyframes
 

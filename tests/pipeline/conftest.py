@@ -6,13 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from valuedesk.clipgen import ClipSegment, make_clip, write_info_json
+from tests.support.clipgen import ClipSegment, make_clip, write_info_json
 
 GARDEN = [
-    ClipSegment("Today I am helping my grandfather plant tomatoes in his garden.", "GRANDPA'S GARDEN",
-                background=(30, 80, 40)),
-    ClipSegment("We collect rain water so nothing is wasted, and the bees love it.", "SAVE WATER",
-                background=(20, 60, 90)),
+    ClipSegment(
+        "Today I am helping my grandfather plant tomatoes in his garden.",
+        "GRANDPA'S GARDEN",
+        background=(30, 80, 40),
+    ),
+    ClipSegment(
+        "We collect rain water so nothing is wasted, and the bees love it.",
+        "SAVE WATER",
+        background=(20, 60, 90),
+    ),
 ]
 
 
@@ -25,8 +31,13 @@ def clip_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def garden_clip(clip_dir: Path) -> Path:
     path = clip_dir / "garden.mp4"
     make_clip(path, GARDEN)
-    write_info_json(path, uploader="KindKidsClub", description="Family first! #family #nature",
-                    upload_date="20260805", title="helping grandpa")
+    write_info_json(
+        path,
+        uploader="KindKidsClub",
+        description="Family first! #family #nature",
+        upload_date="20260805",
+        title="helping grandpa",
+    )
     return path
 
 

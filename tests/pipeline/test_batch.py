@@ -58,7 +58,9 @@ def test_garden_clip_becomes_a_stored_profile(tmp_path: Path, garden_clip: Path)
         analyzer.close()
 
 
-def test_audio_only_and_silent_video_both_work(tmp_path: Path, voice_only_clip: Path, mute_clip: Path) -> None:
+def test_audio_only_and_silent_video_both_work(
+    tmp_path: Path, voice_only_clip: Path, mute_clip: Path
+) -> None:
     with Project.open(tmp_path / "p.vdproj") as project:
         analyzer = Analyzer(project, SETTINGS)
         voice, mute = analyzer.analyze_paths([voice_only_clip, mute_clip])
@@ -92,8 +94,9 @@ def test_cancel_in_child_process_keeps_project_clean(tmp_path: Path, garden_clip
         analyzer.close()
 
 
-def test_crash_of_the_analysis_process_fails_one_video_only(tmp_path: Path, garden_clip: Path,
-                                                            voice_only_clip: Path) -> None:
+def test_crash_of_the_analysis_process_fails_one_video_only(
+    tmp_path: Path, garden_clip: Path, voice_only_clip: Path
+) -> None:
     with Project.open(tmp_path / "p.vdproj") as project:
         analyzer = Analyzer(project, SETTINGS, isolate=True)
         crashed = {"done": False}
@@ -106,7 +109,11 @@ def test_crash_of_the_analysis_process_fails_one_video_only(tmp_path: Path, gard
         analyzer.on_event = crash_once
         first, second = analyzer.analyze_paths([garden_clip, voice_only_clip])
         analyzer.close()
-        assert first.status == "failed" and "garden.mp4" in first.message and "stopped unexpectedly" in first.message
+        assert (
+            first.status == "failed"
+            and "garden.mp4" in first.message
+            and "stopped unexpectedly" in first.message
+        )
         assert second.status == "done", second.message
         assert project.video(first.video_id)["status"] == "failed"
         assert project.db["runs"].count == 1 and project.integrity_check() == "ok"

@@ -24,7 +24,10 @@ def test_broken_link_given_directly(tmp_path: Path) -> None:
     gone.symlink_to("deleted/clip.mp4")
     files, errors = collect_media([gone, tmp_path / "missing.mp4"])
     assert files == []
-    assert errors == [f"{gone}: broken link to deleted/clip.mp4", f"{tmp_path / 'missing.mp4'}: no such file or folder"]
+    assert errors == [
+        f"{gone}: broken link to deleted/clip.mp4",
+        f"{tmp_path / 'missing.mp4'}: no such file or folder",
+    ]
 
 
 def test_bad_links_inside_a_folder_are_reported_and_good_files_kept(tmp_path: Path) -> None:

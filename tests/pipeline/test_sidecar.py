@@ -10,9 +10,18 @@ from valuedesk.pipeline.sidecar import caption_text, read_post_info
 def test_yt_dlp_sidecar_gives_creator_caption_hashtags_date(tmp_path: Path) -> None:
     video = tmp_path / "clip.mp4"
     video.write_bytes(b"")
-    (tmp_path / "clip.info.json").write_text(json.dumps({
-        "uploader": "MiaGlowUp", "title": "my routine", "upload_date": "20260912", "tags": ["rich"],
-        "description": "Grind now, shine later 💸 #hustle #rich #winning"}), encoding="utf-8")
+    (tmp_path / "clip.info.json").write_text(
+        json.dumps(
+            {
+                "uploader": "MiaGlowUp",
+                "title": "my routine",
+                "upload_date": "20260912",
+                "tags": ["rich"],
+                "description": "Grind now, shine later 💸 #hustle #rich #winning",
+            }
+        ),
+        encoding="utf-8",
+    )
     info = read_post_info(video)
     assert (info.creator, info.title, info.upload_date) == ("MiaGlowUp", "my routine", "2026-09-12")
     assert info.hashtags == ["rich", "hustle", "winning"]

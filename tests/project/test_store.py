@@ -11,17 +11,25 @@ import pytest
 
 from valuedesk.project import AnalysisRecord, EvidenceRow, Project, ProjectError, ScoreRow, video_fs_path
 from valuedesk.project.schema import SCHEMA_VERSION
+from valuedesk.review import label_table, reviewed_examples, reviewed_script, video_reading, videos_with_label
 from valuedesk.script import ScriptLine, Word
 from valuedesk.values import VALUE_IDS
 
 
 def _record(text: str = "I help my grandma every Sunday") -> AnalysisRecord:
     lines = [ScriptLine(0, 2000, "speech", "SPEAKER", text), ScriptLine(0, 4000, "caption", "", "#family")]
-    scores = [ScoreRow(v, 0.9 if v == "benevolence_caring" else 0.05, 2 if v == "benevolence_caring" else 0)
-              for v in VALUE_IDS]
-    return AnalysisRecord(lines=lines, scores=scores, evidence=[EvidenceRow("benevolence_caring", 0, 0.8, 0, 2000)],
-                          words=[Word(0, 300, "I"), Word(300, 600, "help")], thumbnails=[(0, b"\xff\xd8jpeg")],
-                          timings={"transcribe": 1.0})
+    scores = [
+        ScoreRow(v, 0.9 if v == "benevolence_caring" else 0.05, 2 if v == "benevolence_caring" else 0)
+        for v in VALUE_IDS
+    ]
+    return AnalysisRecord(
+        lines=lines,
+        scores=scores,
+        evidence=[EvidenceRow("benevolence_caring", 0, 0.8, 0, 2000)],
+        words=[Word(0, 300, "I"), Word(300, 600, "help")],
+        thumbnails=[(0, b"\xff\xd8jpeg")],
+        timings={"transcribe": 1.0},
+    )
 
 
 @pytest.fixture
@@ -44,8 +52,10 @@ def test_save_analysis_round_trip_and_current_run(project: Project) -> None:
     v = project.video(vid)
     assert (v["status"], v["current_run_id"], v["creator"]) == ("done", second, "Mia")
     assert first != second
-    assert [ln.text for ln in project.script_lines(vid)] == ["#family", "I help my grandma every Sunday"] or \
-        project.script_lines(vid)[0].text == "I help my grandma every Sunday"
+    assert [ln.text for ln in project.script_lines(vid)] == [
+        "#family",
+        "I help my grandma every Sunday",
+    ] or project.script_lines(vid)[0].text == "I help my grandma every Sunday"
     assert project.value_scores(vid)["benevolence_caring"]["label"] == 2
     assert project.evidence(vid, "benevolence_caring")[0]["line_idx"] == 0
     assert project.thumbnails(vid) == [(0, b"\xff\xd8jpeg")]
@@ -82,16 +92,18 @@ def test_reviews_never_touch_model_rows_and_undo_redo(project: Project) -> None:
     project.add_review(vid, "label", value_id="humility", before=0, after=-1)
     project.add_review(vid, "line_text", line_idx=0, before="x", after="I help my grandpa every Sunday")
     assert (list(project.db["value_scores"].rows), list(project.db["evidence"].rows)) == before
-    assert project.effective_labels(vid)["humility"] == (0, -1)
-    assert project.script_lines(vid)[0].text == "I help my grandpa every Sunday"
-    assert project.script_lines(vid, reviewed=False)[0].text == "I help my grandma every Sunday"
-    assert project.videos_with_label("humility", -1) == [vid]
+    humility = video_reading(project, vid).values["humility"]
+    assert (humility.model_label, humility.reviewed_label) == (0, -1)
+    assert reviewed_script(project, vid)[0].text == "I help my grandpa every Sunday"
+    assert project.script_lines(vid)[0].text == "I help my grandma every Sunday"  # the model's row
+    assert videos_with_label(project, "humility", (-1,)) == {vid}
     project.undo_review(vid)
     project.undo_review(vid)
-    assert project.effective_labels(vid)["humility"] == (0, None)
+    assert video_reading(project, vid).values["humility"].reviewed_label is None
+    assert videos_with_label(project, "humility", (-1,)) == set()
     project.redo_review(vid)
-    assert project.reviewed_labels(vid) == {"humility": -1}
-    examples = project.reviewed_examples()
+    assert label_table(project)[vid]["humility"].effective == -1
+    examples = reviewed_examples(project)
     assert examples[0].video_id == vid and examples[0].labels == {"humility": -1}
 
 
@@ -140,8 +152,13 @@ def test_a_lock_held_in_this_program_is_not_blamed_on_another(tmp_path: Path) ->
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        with Project.open(path, lock_wait_s=0.3) as p, pytest.raises(
-                ProjectError, match=r"locked\.vdproj: the project is locked .*another connection of this program"):
+        with (
+            Project.open(path, lock_wait_s=0.3) as p,
+            pytest.raises(
+                ProjectError,
+                match=r"locked\.vdproj: the project is locked .*another connection of this program",
+            ),
+        ):
             p.add_video("/clips/a.mp4", sha256="s1", size_bytes=1, creator="Mia")
     finally:
         other.execute("ROLLBACK")
@@ -159,13 +176,25 @@ def test_a_lock_held_by_another_program_names_it(tmp_path: Path) -> None:
     with Project.open(path):
         pass
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
-         "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(60)", str(path)],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+            "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(60)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        with Project.open(path, lock_wait_s=0.5) as p, pytest.raises(
-                ProjectError, match=rf"the project is locked .*by another program \(pid {holder.pid}: .*python"):
+        with (
+            Project.open(path, lock_wait_s=0.5) as p,
+            pytest.raises(
+                ProjectError,
+                match=rf"the project is locked .*by another program \(pid {holder.pid}: .*python",
+            ),
+        ):
             p.add_video("/clips/a.mp4", sha256="s1", size_bytes=1, creator="Mia")
     finally:
         holder.kill()
@@ -195,8 +224,10 @@ def test_a_writer_waits_for_a_short_lock_instead_of_failing(tmp_path: Path) -> N
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"this is not sqlite at all" * 100, "not a ValueDesk project or the file is damaged"),
-     (None, "an SQLite file, but not a ValueDesk project")],
+    [
+        (b"this is not sqlite at all" * 100, "not a ValueDesk project or the file is damaged"),
+        (None, "an SQLite file, but not a ValueDesk project"),
+    ],
 )
 def test_foreign_files_are_refused_untouched(tmp_path: Path, content: bytes | None, message: str) -> None:
     path = tmp_path / "other.vdproj"
@@ -230,7 +261,9 @@ def test_missing_and_folder_paths(tmp_path: Path) -> None:
         Project.open(tmp_path / "no-dir" / "p.vdproj")
 
 
-def test_one_row_per_file_however_its_path_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_row_per_file_however_its_path_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     clips = tmp_path / "media"
     clips.mkdir()
     (clips / "good1.mp4").write_bytes(b"x")
@@ -257,8 +290,10 @@ def test_a_queued_or_analysing_video_whose_worker_died_reads_interrupted(tmp_pat
         mine = p.add_video("/clips/a.mp4", sha256="a", size_bytes=1, creator="Mia", claim=claims.new_claim())
         nobody = p.add_video("/clips/b.mp4", sha256="b", size_bytes=1, creator="Mia")
     # Another process claims a video and dies without a word (kill -9 is the same to the reader).
-    code = ("import sys; from valuedesk.project import Project, claims; p = Project.open(sys.argv[1]); "
-            "p.set_status(1, 'analyzing', claim=claims.new_claim()); print(p.video(1)['status'])")
+    code = (
+        "import sys; from valuedesk.project import Project, claims; p = Project.open(sys.argv[1]); "
+        "p.set_status(1, 'analyzing', claim=claims.new_claim()); print(p.video(1)['status'])"
+    )
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "analyzing"  # live while its process ran
     with Project.open(path) as p:

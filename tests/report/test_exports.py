@@ -74,7 +74,9 @@ def test_json_round_trip(reviewed: Project, ids: dict[str, int], tmp_path: Path)
     export(reviewed, "json", out, creator="sunny.days")
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["format"] == "valuedesk-export" and doc["version"] == 1
-    assert doc["videos"] == [json.loads(json.dumps(video_json(r))) for r in select(reviewed, creator="sunny.days")]
+    assert doc["videos"] == [
+        json.loads(json.dumps(video_json(r))) for r in select(reviewed, creator="sunny.days")
+    ]
     one = next(v for v in doc["videos"] if v["id"] == ids["one"])
     assert one["script"][0]["text"] == EMOJI_CAPTION and one["note"].startswith("Watched together")
     face = next(v for v in one["values"] if v["value_id"] == "face")
@@ -91,8 +93,10 @@ def test_quotes_table(reviewed: Project, tmp_path: Path) -> None:
     q = next(r for r in rows if r["quote"] == EMOJI_CAPTION)
     assert (q["time"], q["value"], q["label"]) == ("00:00.0", "Hedonism", "dominant")
     brother = [r for r in rows if r["quote"].startswith("My little brother")]
-    assert {(r["value"], r["label"]) for r in brother} == {("Face", "dominant"),
-                                                           ("Conformity: interpersonal", "goes against")}
+    assert {(r["value"], r["label"]) for r in brother} == {
+        ("Face", "dominant"),
+        ("Conformity: interpersonal", "goes against"),
+    }
     assert not any(r["value"] == "Benevolence: caring" for r in rows if r["video"].startswith("My 5am"))
 
 
@@ -216,33 +220,79 @@ def test_selection_errors(project: Project, ids: dict[str, int], tmp_path: Path)
         export(project, "json", tmp_path / "a.json", creator="nobody")
     with pytest.raises(ReportError, match="unknown format"):
         export(project, "xlsx", tmp_path / "a.xlsx")
-    assert tree(tmp_path) <= {"proj", os.path.join("proj", "p.vdproj"), os.path.join("proj", "p.vdproj-wal"),
-                              os.path.join("proj", "p.vdproj-shm")}
+    assert tree(tmp_path) <= {
+        "proj",
+        os.path.join("proj", "p.vdproj"),
+        os.path.join("proj", "p.vdproj-wal"),
+        os.path.join("proj", "p.vdproj-shm"),
+    }
 
 
 def test_cli_export(project_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "q.csv"
-    assert main(["export", "--format", "quotes", "-o", str(out), "--creator", "sunny.days",
-                 "--project", str(project_path)]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--format",
+                "quotes",
+                "-o",
+                str(out),
+                "--creator",
+                "sunny.days",
+                "--project",
+                str(project_path),
+            ]
+        )
+        == 0
+    )
     assert str(out) in capsys.readouterr().out
     assert "Garden day with Grandma" in out.read_text(encoding="utf-8-sig")
     assert main(["export", "--format", "quotes", "-o", str(out), "--project", str(project_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("valuedesk: error:") and "--force" in err[0]
-    assert main(["export", "--format", "srt", "-o", str(tmp_path / "s.srt"), "--video", "noodles.mp4",
-                 "--project", str(project_path)]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--format",
+                "srt",
+                "-o",
+                str(tmp_path / "s.srt"),
+                "--video",
+                "noodles.mp4",
+                "--project",
+                str(project_path),
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "s.srt").read_text().startswith("1\n00:00:00,500")
-    assert main(["export", "--format", "json", "-o", str(tmp_path / "n.json"), "--video", "nope",
-                 "--project", str(project_path)]) == 2
+    assert (
+        main(
+            [
+                "export",
+                "--format",
+                "json",
+                "-o",
+                str(tmp_path / "n.json"),
+                "--video",
+                "nope",
+                "--project",
+                str(project_path),
+            ]
+        )
+        == 2
+    )
     assert "no video 'nope'" in capsys.readouterr().err
 
 
 def test_csv_reader_sees_one_record_per_row_despite_newlines(project: Project, tmp_path: Path) -> None:
     from valuedesk.report.exports import to_csv
 
-    text = to_csv([{"quote": "two\nlines, \"quoted\"", "time": "00:01.0"}], ("quote", "time"))
+    text = to_csv([{"quote": 'two\nlines, "quoted"', "time": "00:01.0"}], ("quote", "time"))
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline="")))
-    assert rows == [{"quote": "two\nlines, \"quoted\"", "time": "00:01.0"}]
+    assert rows == [{"quote": 'two\nlines, "quoted"', "time": "00:01.0"}]
 
 
 def test_subtitles_leave_out_the_generic_speaker_tag() -> None:
@@ -254,7 +304,66 @@ def test_subtitles_leave_out_the_generic_speaker_tag() -> None:
 def test_csv_cells_that_look_like_formulas_are_defused() -> None:
     from valuedesk.report.exports import to_csv
 
-    text = to_csv([{"quote": '=HYPERLINK("http://x","click")', "n": -1, "t": "-5 kg in a week", "ok": "fine"}],
-                  ["quote", "n", "t", "ok"])
+    text = to_csv(
+        [{"quote": '=HYPERLINK("http://x","click")', "n": -1, "t": "-5 kg in a week", "ok": "fine"}],
+        ["quote", "n", "t", "ok"],
+    )
     row = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline="")))[0]
-    assert row == {"quote": "'=HYPERLINK(\"http://x\",\"click\")", "n": "-1", "t": "'-5 kg in a week", "ok": "fine"}
+    assert row == {
+        "quote": '\'=HYPERLINK("http://x","click")',
+        "n": "-1",
+        "t": "'-5 kg in a week",
+        "ok": "fine",
+    }
+
+
+def test_the_format_table_says_what_each_export_writes(project: Project, tmp_path: Path) -> None:
+    from valuedesk.report.exports import EXPORT_FORMATS, FORMATS
+
+    assert FORMATS == tuple(f.name for f in EXPORT_FORMATS) == ("csv", "quotes", "json", "tsv", "srt", "vtt")
+    for f in EXPORT_FORMATS:
+        assert f.description and f.suffix.startswith(".") and f.writes in ("file", "folder", "per-video")
+        for one_video in (False, True):
+            if one_video and f.writes != "per-video":
+                continue
+            folder = f.is_folder(one_video=one_video)
+            out = tmp_path / (f"{f.name}-{one_video}" if folder else f"{f.name}-{one_video}{f.suffix}")
+            written = export(project, f.name, out, video="morning.mp4" if one_video else None)
+            if folder:
+                assert out.is_dir() and written and all(p.parent == out for p in written)
+                assert all(p.suffix == f.suffix or p.name == "README.txt" for p in written)
+                assert all(p.name in f.contents for p in written) if f.contents else True
+            else:
+                assert written == [out] and out.is_file()
+
+
+def test_a_folder_format_refuses_a_file_name(project: Project, tmp_path: Path) -> None:
+    """`export --format csv -o labels.csv` used to create a FOLDER named labels.csv. Now the name is
+    refused, nothing is created, and the message says what csv writes and which name to give."""
+    area = tmp_path / "area"
+    area.mkdir()
+    for fmt, name in (
+        ("csv", "labels.csv"),
+        ("csv", "tables.XLSX"),
+        ("tsv", "eval.tsv"),
+        ("srt", "subs.srt"),
+        ("vtt", "all.json"),
+    ):
+        out = area / name
+        with pytest.raises(OutputError) as err:
+            export(project, fmt, out)
+        assert not os.path.lexists(out), fmt
+        message = str(err.value)
+        assert f"{fmt} writes a folder" in message and f"e.g. {out.with_suffix('')}" in message
+    with pytest.raises(OutputError, match=r"labels\.csv, evidence\.csv.*quotes format"):
+        export(project, "csv", area / "labels.csv")
+    assert tree(area) == set()
+    # One video's subtitles are one file; a folder that exists is used as it is; other names are folders.
+    assert export(project, "srt", area / "one.srt", video="morning.mp4") == [area / "one.srt"]
+    (area / "old.csv").mkdir()
+    assert {p.name for p in export(project, "csv", area / "old.csv")} == {"labels.csv", "evidence.csv"}
+    assert (area / "export.v2" / "labels.csv") in export(project, "csv", area / "export.v2")
+    # A file that is there already keeps its own message.
+    (area / "x.json").write_text("mine")
+    with pytest.raises(OutputError, match="is a file"):
+        export(project, "tsv", area / "x.json", force=True)

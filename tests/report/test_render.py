@@ -26,21 +26,34 @@ CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u
 
 
 def pdftext(path: Path) -> str:
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
-                         text=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
     return unicodedata.normalize("NFKC", out)  # folds the ﬁ ligature Qt's shaping produces
 
 
 def bidi_project(path: Path) -> int:
-    lines = [ScriptLine(0, 0, "caption", "", f"caption{RLO}reversed"),
-             ScriptLine(0, 3000, "speech", "GIRL", QUOTE),
-             ScriptLine(3000, 6000, "speech", "GIRL", "I want to win every race.")]
-    rec = AnalysisRecord(lines=lines, scores=scores({"achievement": 2}, {"achievement": 0.9}),
-                         evidence=[ev("achievement", 1, 0.9, lines), ev("achievement", 2, 0.5, lines)],
-                         language="en", models=MODELS)
+    lines = [
+        ScriptLine(0, 0, "caption", "", f"caption{RLO}reversed"),
+        ScriptLine(0, 3000, "speech", "GIRL", QUOTE),
+        ScriptLine(3000, 6000, "speech", "GIRL", "I want to win every race."),
+    ]
+    rec = AnalysisRecord(
+        lines=lines,
+        scores=scores({"achievement": 2}, {"achievement": 0.9}),
+        evidence=[ev("achievement", 1, 0.9, lines), ev("achievement", 2, 0.5, lines)],
+        language="en",
+        models=MODELS,
+    )
     with Project.open(path) as p:
-        vid = p.add_video("/videos/x/evil.mp4", sha256="9" * 64, size_bytes=1, creator=CREATOR, title=TITLE,
-                          upload_date="20240101")
+        vid = p.add_video(
+            "/videos/x/evil.mp4",
+            sha256="9" * 64,
+            size_bytes=1,
+            creator=CREATOR,
+            title=TITLE,
+            upload_date="20240101",
+        )
         p.save_analysis(vid, rec)
     return vid
 

@@ -32,8 +32,9 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
         pytest.skip("mounting a tmpfs needs root")
     mnt = tmp_path / "tiny"
     mnt.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)], capture_output=True,
-                          text=True)
+    proc = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)], capture_output=True, text=True
+    )
     if proc.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
     try:
@@ -82,14 +83,17 @@ def test_file_size_limit_fails_cleanly_then_next_run_works(project_path: Path, t
     out = out_dir / "report.pdf"
     args = ["report", "morning.mp4", "-o", str(out), "--project", str(project_path)]
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.run([sys.executable, "-c", LIMITED, *args], capture_output=True, text=True, cwd=ROOT, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-c", LIMITED, *args], capture_output=True, text=True, cwd=ROOT, env=env
+    )
     assert proc.returncode == 2, proc.stderr
     err = proc.stderr.strip().splitlines()
     assert len(err) == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert err[0] == f"valuedesk: error: {out}: cannot write (File too large); nothing was written"
     assert os.listdir(out_dir) == []
-    proc = subprocess.run([sys.executable, "-m", "valuedesk", *args], capture_output=True, text=True, cwd=ROOT,
-                          env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "valuedesk", *args], capture_output=True, text=True, cwd=ROOT, env=env
+    )
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes().startswith(b"%PDF") and os.listdir(out_dir) == ["report.pdf"]
 
@@ -101,7 +105,9 @@ def test_read_only_folder_leaves_nothing(project: Project, tmp_path: Path) -> No
     try:
         if os.access(folder, os.W_OK):
             pytest.skip("this user writes into read-only folders (root); the tmpfs test covers root")
-        with pytest.raises(OutputError, match=r"ro/a\.json: cannot write \(Permission denied\); nothing was written"):
+        with pytest.raises(
+            OutputError, match=r"ro/a\.json: cannot write \(Permission denied\); nothing was written"
+        ):
             export(project, "json", folder / "a.json")
         assert os.listdir(folder) == []
     finally:

@@ -22,12 +22,21 @@ def hostile_project(path: Path) -> int:
         ScriptLine(6000, 8000, "speech", "GIRL", "I won the race, = best day"),
     ]
     labels = {"achievement": 2, "humility": -1}
-    rec = AnalysisRecord(lines=lines, scores=scores(labels, {"achievement": 0.9, "humility": 0.7}),
-                         evidence=[ev("achievement", 0, 0.9, lines), ev("achievement", 4, 0.5, lines),
-                                   ev("humility", 1, 0.6, lines)], language="en", models=MODELS)
+    rec = AnalysisRecord(
+        lines=lines,
+        scores=scores(labels, {"achievement": 0.9, "humility": 0.7}),
+        evidence=[
+            ev("achievement", 0, 0.9, lines),
+            ev("achievement", 4, 0.5, lines),
+            ev("humility", 1, 0.6, lines),
+        ],
+        language="en",
+        models=MODELS,
+    )
     with Project.open(path) as p:
-        vid = p.add_video("/videos/x/formula.mp4", sha256="f" * 64, size_bytes=1, creator="@SUM(A1)",
-                          title=HYPERLINK)
+        vid = p.add_video(
+            "/videos/x/formula.mp4", sha256="f" * 64, size_bytes=1, creator="@SUM(A1)", title=HYPERLINK
+        )
         p.save_analysis(vid, rec)
     return vid
 
@@ -55,11 +64,15 @@ def test_tsv_text_cells_that_look_like_formulas_are_defused(tmp_path: Path) -> N
         assert all(cell in ("0", "1") for row in rows[1:] for cell in row[1:])
         assert [row[0] for row in rows[1:]] == [f"v{vid}-{i:04d}" for i in range(5)]
     header = ["Text-ID", *ve.TOUCHE_COLUMNS]
-    labels = {row[0]: dict(zip(header, row, strict=True)) for row in read_rows(tmp_path / "tsv" / "labels.tsv")[1:]}
+    labels = {
+        row[0]: dict(zip(header, row, strict=True)) for row in read_rows(tmp_path / "tsv" / "labels.tsv")[1:]
+    }
     assert labels[f"v{vid}-0000"]["Achievement"] == "1"
     for path in (tmp_path / "tsv").glob("*.tsv"):
         text = path.read_text(encoding="utf-8")
-        assert not any(cell.startswith(("=", "+", "-", "@")) for ln in text.splitlines() for cell in ln.split("\t"))
+        assert not any(
+            cell.startswith(("=", "+", "-", "@")) for ln in text.splitlines() for cell in ln.split("\t")
+        )
 
 
 def test_to_tsv_defuses_text_but_not_value_columns() -> None:

@@ -8,8 +8,12 @@ from valuedesk.values import VALUES
 
 
 def test_summary_says_both_sides_and_doubts() -> None:
-    text = video_summary(["hedonism"], ["stimulation"], ["conformity_interpersonal", "benevolence_caring"],
-                         unsure=["stimulation"])
+    text = video_summary(
+        ["hedonism"],
+        ["stimulation"],
+        ["conformity_interpersonal", "benevolence_caring"],
+        unsure=["stimulation"],
+    )
     promotes, _, rest = text.partition("It goes against")
     assert "Hedonism" in promotes and "Conformity" not in promotes and "Benevolence" not in promotes
     assert "Conformity: interpersonal" in rest and "Benevolence: caring" in rest
@@ -25,11 +29,27 @@ def test_method_note_explains_goes_against() -> None:
 
 def _summary(labels: dict[str, int], reviewed: dict[str, int] | None = None) -> dict[str, object]:
     reviewed = reviewed or {}
-    return {"file": "prank.mp4", "video_id": 1, "creator": "c", "duration_ms": 9000, "status": "done",
-            "error": None, "model": "valuedesk-minilm-v2",
-            "values": [{"value_id": v.id, "name": v.name, "score": 0.9 if labels.get(v.id) else 0.1,
-                        "label": labels.get(v.id, 0), "reviewed_label": reviewed.get(v.id),
-                        "contradiction": 0.8, "evidence": []} for v in VALUES]}
+    return {
+        "file": "prank.mp4",
+        "video_id": 1,
+        "creator": "c",
+        "duration_ms": 9000,
+        "status": "done",
+        "error": None,
+        "model": "valuedesk-minilm-v2",
+        "values": [
+            {
+                "value_id": v.id,
+                "name": v.name,
+                "score": 0.9 if labels.get(v.id) else 0.1,
+                "label": labels.get(v.id, 0),
+                "reviewed_label": reviewed.get(v.id),
+                "contradiction": 0.8,
+                "evidence": [],
+            }
+            for v in VALUES
+        ],
+    }
 
 
 def test_show_says_goes_against() -> None:

@@ -33,13 +33,26 @@ LINES = [
 ]
 
 # (value_id, score, label) for video 1; the rest absent with low scores.
-LABELS_1 = {"achievement": (0.93, 2), "benevolence_caring": (0.71, 1), "humility": (0.66, -1),
-            "stimulation": (0.58, 1), "power_resources": (0.55, 1), "face": (0.62, -1)}
+LABELS_1 = {
+    "achievement": (0.93, 2),
+    "benevolence_caring": (0.71, 1),
+    "humility": (0.66, -1),
+    "stimulation": (0.58, 1),
+    "power_resources": (0.55, 1),
+    "face": (0.62, -1),
+}
 EVIDENCE_1 = [  # value, line_idx, weight
-    ("achievement", 3, 0.9), ("achievement", 7, 0.8), ("achievement", 9, 0.5),
-    ("benevolence_caring", 6, 0.85), ("benevolence_caring", 3, 0.4),
-    ("humility", 4, 0.9), ("humility", 8, 0.6), ("face", 4, 0.5), ("face", 8, 0.7),
-    ("stimulation", 5, 0.3), ("power_resources", 8, 0.8),
+    ("achievement", 3, 0.9),
+    ("achievement", 7, 0.8),
+    ("achievement", 9, 0.5),
+    ("benevolence_caring", 6, 0.85),
+    ("benevolence_caring", 3, 0.4),
+    ("humility", 4, 0.9),
+    ("humility", 8, 0.6),
+    ("face", 4, 0.5),
+    ("face", 8, 0.7),
+    ("stimulation", 5, 0.3),
+    ("power_resources", 8, 0.8),
 ]
 
 # Two more videos by the same creator (labels only matter for the creator view).
@@ -47,8 +60,9 @@ LABELS_2 = {"achievement": (0.8, 1), "humility": (0.7, -1), "hedonism": (0.6, 2)
 LABELS_3 = {"achievement": (0.9, 2), "benevolence_caring": (0.6, 1), "tradition": (0.65, 1)}
 
 
-def _record(labels: dict[str, tuple[float, int]], evidence: list[tuple[str, int, float]],
-            lines: list[ScriptLine]) -> AnalysisRecord:
+def _record(
+    labels: dict[str, tuple[float, int]], evidence: list[tuple[str, int, float]], lines: list[ScriptLine]
+) -> AnalysisRecord:
     scores = []
     for i, v in enumerate(VALUES):
         score, label = labels.get(v.id, (0.05 + 0.01 * i, 0))
@@ -61,14 +75,22 @@ def build_project(path: Path) -> tuple[Project, list[int]]:
     """A project with three analysed videos by one creator plus one unanalysed video by another."""
     project = Project.open(path)
     ids = []
-    for n, (labels, evidence, title) in enumerate([
-        (LABELS_1, EVIDENCE_1, "Day 30: first place"),
-        (LABELS_2, [("hedonism", 5, 0.7)], "Shopping haul"),
-        (LABELS_3, [("tradition", 1, 0.6)], "Grandma's recipe"),
-    ], start=1):
+    for n, (labels, evidence, title) in enumerate(
+        [
+            (LABELS_1, EVIDENCE_1, "Day 30: first place"),
+            (LABELS_2, [("hedonism", 5, 0.7)], "Shopping haul"),
+            (LABELS_3, [("tradition", 1, 0.6)], "Grandma's recipe"),
+        ],
+        start=1,
+    ):
         fake = f"/videos/{CREATOR}/clip{n}.mp4"
-        vid = project.add_video(fake, sha256=hashlib.sha256(fake.encode()).hexdigest(), size_bytes=1000 + n,
-                                creator=CREATOR, title=title)
+        vid = project.add_video(
+            fake,
+            sha256=hashlib.sha256(fake.encode()).hexdigest(),
+            size_bytes=1000 + n,
+            creator=CREATOR,
+            title=title,
+        )
         project.set_media_info(vid, {"duration_ms": 30_000})
         project.save_analysis(vid, _record(labels, evidence, LINES))
         ids.append(vid)
@@ -79,8 +101,16 @@ def build_project(path: Path) -> tuple[Project, list[int]]:
 def long_lines(n: int = 400) -> list[ScriptLine]:
     """Many short speech lines (2 s apart) to test scrolling and set_time cost."""
     kinds = ["speech", "onscreen", "speech", "scene", "speech", "sound"]
-    return [ScriptLine(i * 2000, i * 2000 + 1900, kinds[i % len(kinds)], "host" if i % 3 else "guest",
-                       f"Line number {i}: " + "some words that wrap " * (1 + i % 4)) for i in range(n)]
+    return [
+        ScriptLine(
+            i * 2000,
+            i * 2000 + 1900,
+            kinds[i % len(kinds)],
+            "host" if i % 3 else "guest",
+            f"Line number {i}: " + "some words that wrap " * (1 + i % 4),
+        )
+        for i in range(n)
+    ]
 
 
 def dark_palette():  # type: ignore[no-untyped-def]
@@ -89,12 +119,26 @@ def dark_palette():  # type: ignore[no-untyped-def]
 
     p = QPalette()
     role = QPalette.ColorRole
-    for r, c in [(role.Window, "#202124"), (role.WindowText, "#E8EAED"), (role.Base, "#17181A"),
-                 (role.AlternateBase, "#26282B"), (role.Text, "#E8EAED"), (role.Button, "#2D2F33"),
-                 (role.ButtonText, "#E8EAED"), (role.Highlight, "#3D6FB6"), (role.HighlightedText, "#FFFFFF"),
-                 (role.ToolTipBase, "#2D2F33"), (role.ToolTipText, "#E8EAED"), (role.PlaceholderText, "#9AA0A6"),
-                 (role.Link, "#8AB4F8"), (role.Mid, "#3C4043"), (role.Midlight, "#44474B"), (role.Dark, "#111214"),
-                 (role.Light, "#5F6368"), (role.BrightText, "#FF6B61")]:
+    for r, c in [
+        (role.Window, "#202124"),
+        (role.WindowText, "#E8EAED"),
+        (role.Base, "#17181A"),
+        (role.AlternateBase, "#26282B"),
+        (role.Text, "#E8EAED"),
+        (role.Button, "#2D2F33"),
+        (role.ButtonText, "#E8EAED"),
+        (role.Highlight, "#3D6FB6"),
+        (role.HighlightedText, "#FFFFFF"),
+        (role.ToolTipBase, "#2D2F33"),
+        (role.ToolTipText, "#E8EAED"),
+        (role.PlaceholderText, "#9AA0A6"),
+        (role.Link, "#8AB4F8"),
+        (role.Mid, "#3C4043"),
+        (role.Midlight, "#44474B"),
+        (role.Dark, "#111214"),
+        (role.Light, "#5F6368"),
+        (role.BrightText, "#FF6B61"),
+    ]:
         p.setColor(r, QColor(c))
     p.setColor(QPalette.ColorGroup.Disabled, role.Text, QColor("#80868B"))
     p.setColor(QPalette.ColorGroup.Disabled, role.WindowText, QColor("#80868B"))

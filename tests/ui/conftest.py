@@ -41,13 +41,17 @@ class ClipInfo:
 @pytest.fixture(scope="session")
 def ui_clip(tmp_path_factory: pytest.TempPathFactory) -> ClipInfo:
     """A 10 s phone-shaped clip with three spoken shots (espeak-ng speech, drawn captions)."""
-    from valuedesk.clipgen import ClipSegment, make_clip
+    from tests.support.clipgen import ClipSegment, make_clip
 
     folder = tmp_path_factory.mktemp("ui-clip")
-    truth = make_clip(folder / "three shots.mp4",
-                      [ClipSegment(speech=s, onscreen=o, background=bg) for s, o, bg in SEGMENTS])
-    segs = [(t.speech_start_ms or t.start_ms, t.speech_end_ms or t.end_ms, t.speech or "", t.onscreen or "")
-            for t in truth.segments]
+    truth = make_clip(
+        folder / "three shots.mp4",
+        [ClipSegment(speech=s, onscreen=o, background=bg) for s, o, bg in SEGMENTS],
+    )
+    segs = [
+        (t.speech_start_ms or t.start_ms, t.speech_end_ms or t.end_ms, t.speech or "", t.onscreen or "")
+        for t in truth.segments
+    ]
     return ClipInfo(truth.path, truth.duration_ms, segs)
 
 
@@ -63,16 +67,28 @@ def pipeline_clip(request: pytest.FixtureRequest, ui_clip: ClipInfo) -> Path:
 
 def analysed_record(clip: ClipInfo) -> AnalysisRecord:
     """A stored analysis for the clip (no models): speech + on-screen lines, three values with evidence."""
-    lines: list[ScriptLine] = [ScriptLine(0, clip.duration_ms, "caption", "", "my day #car #friends #winning")]
+    lines: list[ScriptLine] = [
+        ScriptLine(0, clip.duration_ms, "caption", "", "my day #car #friends #winning")
+    ]
     for start, end, speech, onscreen in clip.segments:
         lines.append(ScriptLine(max(0, start - 150), end, "onscreen", "", onscreen))
         lines.append(ScriptLine(start, end, "speech", "speaker a", speech))
-    labels = {"power_resources": (0.81, 2), "benevolence_caring": (0.74, 1), "humility": (0.69, -1),
-              "achievement": (0.55, 1)}
-    scores = [ScoreRow(v.id, labels.get(v.id, (0.04 + 0.01 * i, 0))[0], labels.get(v.id, (0, 0))[1])
-              for i, v in enumerate(VALUES)]
-    evidence = [("power_resources", 2, 0.9), ("benevolence_caring", 4, 0.85), ("humility", 6, 0.8),
-                ("achievement", 6, 0.5)]
+    labels = {
+        "power_resources": (0.81, 2),
+        "benevolence_caring": (0.74, 1),
+        "humility": (0.69, -1),
+        "achievement": (0.55, 1),
+    }
+    scores = [
+        ScoreRow(v.id, labels.get(v.id, (0.04 + 0.01 * i, 0))[0], labels.get(v.id, (0, 0))[1])
+        for i, v in enumerate(VALUES)
+    ]
+    evidence = [
+        ("power_resources", 2, 0.9),
+        ("benevolence_caring", 4, 0.85),
+        ("humility", 6, 0.8),
+        ("achievement", 6, 0.5),
+    ]
     ev = [EvidenceRow(vid, idx, w, lines[idx].start_ms, lines[idx].end_ms) for vid, idx, w in evidence]
     return AnalysisRecord(lines=lines, scores=scores, evidence=ev, language="en")
 
@@ -82,15 +98,34 @@ def make_project(path: Path, clip: ClipInfo, *, creators: tuple[str, ...] = ("ki
     ids = []
     with Project.open(path) as project:
         for n, creator in enumerate(creators):
-            vid = project.add_video(clip.path if n == 0 else clip.path.with_name(f"copy{n}.mp4"),
-                                    sha256=f"{n:064d}", size_bytes=clip.path.stat().st_size, creator=creator,
-                                    title=f"My new car {n + 1}")
-            project.set_media_info(vid, {"duration_ms": clip.duration_ms, "width": 360, "height": 640,
-                                         "has_video": True, "has_audio": True})
+            vid = project.add_video(
+                clip.path if n == 0 else clip.path.with_name(f"copy{n}.mp4"),
+                sha256=f"{n:064d}",
+                size_bytes=clip.path.stat().st_size,
+                creator=creator,
+                title=f"My new car {n + 1}",
+            )
+            project.set_media_info(
+                vid,
+                {
+                    "duration_ms": clip.duration_ms,
+                    "width": 360,
+                    "height": 640,
+                    "has_video": True,
+                    "has_audio": True,
+                },
+            )
             project.save_analysis(vid, analysed_record(clip))
             ids.append(vid)
-        ids.append(project.add_video(clip.path.with_name("later.mp4"), sha256="f" * 64, size_bytes=1,
-                                     creator="newcomer", title="Not analysed yet"))
+        ids.append(
+            project.add_video(
+                clip.path.with_name("later.mp4"),
+                sha256="f" * 64,
+                size_bytes=1,
+                creator="newcomer",
+                title="Not analysed yet",
+            )
+        )
     return ids
 
 

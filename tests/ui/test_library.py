@@ -94,8 +94,13 @@ def test_dropping_files_asks_for_import(library: Any, qtbot: Any, tmp_path: Path
     panel, *_ = library
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "a.mp4")), QUrl.fromLocalFile(str(tmp_path))])
-    event = QDropEvent(QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPoint(10, 10).toPointF(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     with qtbot.waitSignal(panel.import_requested) as sig:
         panel.dropEvent(event)
     assert sig.args == [[str(tmp_path / "a.mp4"), str(tmp_path)]]

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from valuedesk.project.store import Project
+from valuedesk.review import video_reading
 from valuedesk.ui import prefs
 
 pytestmark = pytest.mark.gui
@@ -34,8 +35,9 @@ def test_opens_a_project_and_remembers_it(window: Any, project_file: tuple[Path,
     assert window.timeline.lines()
 
 
-def test_run_gui_reopens_the_last_project(qtbot: Any, project_file: tuple[Path, list[int]],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_gui_reopens_the_last_project(
+    qtbot: Any, project_file: tuple[Path, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from PySide6.QtWidgets import QApplication
 
     from valuedesk.ui import main as ui_main
@@ -44,7 +46,9 @@ def test_run_gui_reopens_the_last_project(qtbot: Any, project_file: tuple[Path, 
     seen: dict[str, Any] = {}
 
     def fake_exec() -> int:
-        (w,) = [t for t in QApplication.topLevelWidgets() if t.objectName() == "ValueDeskMain" and t.isVisible()]
+        (w,) = [
+            t for t in QApplication.topLevelWidgets() if t.objectName() == "ValueDeskMain" and t.isVisible()
+        ]
         seen["project"] = str(w.project.path) if w.project else None
         w.close()
         return 0
@@ -54,8 +58,9 @@ def test_run_gui_reopens_the_last_project(qtbot: Any, project_file: tuple[Path, 
     assert seen["project"] == str(project_file[0])
 
 
-def test_run_gui_with_a_new_file_offers_to_create_it(qtbot: Any, tmp_path: Path, dialogs: Any,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_gui_with_a_new_file_offers_to_create_it(
+    qtbot: Any, tmp_path: Path, dialogs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from PySide6.QtWidgets import QApplication
 
     from valuedesk.ui import main as ui_main
@@ -105,8 +110,9 @@ def test_theme_switch_recolours_plots(window: Any, project_file: tuple[Path, lis
     assert pg.getConfigOption("background").lightness() > 128
 
 
-def test_dropping_files_on_the_window_imports_them(window: Any, project_file: tuple[Path, list[int]],
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dropping_files_on_the_window_imports_them(
+    window: Any, project_file: tuple[Path, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
     from PySide6.QtGui import QDropEvent
 
@@ -115,8 +121,15 @@ def test_dropping_files_on_the_window_imports_them(window: Any, project_file: tu
     monkeypatch.setattr(window.queue, "add", lambda paths, force=False: added.append(paths))
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile("/videos/a.mp4")])
-    window.dropEvent(QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                                Qt.KeyboardModifier.NoModifier))
+    window.dropEvent(
+        QDropEvent(
+            QPointF(5, 5),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+    )
     assert added == [["/videos/a.mp4"]]
     assert window.queue_dock.isVisible()
 
@@ -130,8 +143,9 @@ def test_corrupt_file_is_explained_not_fatal(window: Any, tmp_path: Path, dialog
     assert window.stack.currentWidget() is window.welcome
 
 
-def test_read_only_project_opens_for_viewing(window: Any, project_file: tuple[Path, list[int]],
-                                             dialogs: Any) -> None:
+def test_read_only_project_opens_for_viewing(
+    window: Any, project_file: tuple[Path, list[int]], dialogs: Any
+) -> None:
     path, ids = project_file
     os.chmod(path, 0o444)
     try:
@@ -146,8 +160,9 @@ def test_read_only_project_opens_for_viewing(window: Any, project_file: tuple[Pa
         os.chmod(path, 0o644)
 
 
-def test_a_project_on_a_read_only_disk_opens_for_viewing(window: Any, project_file: tuple[Path, list[int]],
-                                                         dialogs: Any, tmp_path: Path) -> None:
+def test_a_project_on_a_read_only_disk_opens_for_viewing(
+    window: Any, project_file: tuple[Path, list[int]], dialogs: Any, tmp_path: Path
+) -> None:
     """A USB stick or shared folder: WAL cannot create its -shm file there, the project still opens."""
     import shutil
     import subprocess
@@ -173,8 +188,9 @@ def test_a_project_on_a_read_only_disk_opens_for_viewing(window: Any, project_fi
         subprocess.run(["umount", "-l", str(stick)], check=False)
 
 
-def test_locked_project_is_explained(window: Any, project_file: tuple[Path, list[int]], dialogs: Any,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_locked_project_is_explained(
+    window: Any, project_file: tuple[Path, list[int]], dialogs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("VALUEDESK_LOCK_WAIT_S", "0.2")
     path = project_file[0]
     holder = sqlite3.connect(path)
@@ -197,8 +213,9 @@ def test_missing_recent_project_is_forgotten(window: Any, tmp_path: Path, dialog
     assert "not there any more" in dialogs.texts()
 
 
-def test_playback_time_drives_script_and_lanes(window: Any, project_file: tuple[Path, list[int]],
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_playback_time_drives_script_and_lanes(
+    window: Any, project_file: tuple[Path, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     window.open_project(str(project_file[0]))
     window.library.select_video(project_file[1][0])
     lane_times: list[int] = []
@@ -210,8 +227,9 @@ def test_playback_time_drives_script_and_lanes(window: Any, project_file: tuple[
     assert lane_times[-1] == start + 200
 
 
-def test_evidence_click_seeks_player_and_highlights_line(window: Any, project_file: tuple[Path, list[int]],
-                                                         qtbot: Any) -> None:
+def test_evidence_click_seeks_player_and_highlights_line(
+    window: Any, project_file: tuple[Path, list[int]], qtbot: Any
+) -> None:
     window.open_project(str(project_file[0]))
     window.library.select_video(project_file[1][0])  # the video whose file exists
     qtbot.waitUntil(lambda: window.player.state() == "paused", timeout=5000)
@@ -252,14 +270,15 @@ def test_review_is_stored_apart_and_undoable(window: Any, project_file: tuple[Pa
     window.library.select_video(ids[0])
     window.select_value("humility")
     window.value_panel.review.label_buttons[0].click()  # a reviewer says: absent, not contradicted
-    assert window.project.reviewed_labels(ids[0]) == {"humility": 0}
+    assert video_reading(window.project, ids[0]).values["humility"].reviewed_label == 0
     assert int(window.project.value_scores(ids[0])["humility"]["label"]) == -1  # model row untouched
     window.act_undo.trigger()
-    assert window.project.reviewed_labels(ids[0]) == {}
+    assert video_reading(window.project, ids[0]).values["humility"].reviewed_label is None
 
 
-def test_player_keys_work_window_wide_but_not_while_typing(window: Any, project_file: tuple[Path, list[int]],
-                                                           qtbot: Any) -> None:
+def test_player_keys_work_window_wide_but_not_while_typing(
+    window: Any, project_file: tuple[Path, list[int]], qtbot: Any
+) -> None:
     from PySide6.QtCore import Qt
 
     window.open_project(str(project_file[0]))
@@ -277,7 +296,9 @@ def test_player_keys_work_window_wide_but_not_while_typing(window: Any, project_
     assert window.player.position_ms() == 6000 and not window.player.is_playing()
 
 
-def test_fullscreen_hides_the_panels_and_comes_back(window: Any, project_file: tuple[Path, list[int]]) -> None:
+def test_fullscreen_hides_the_panels_and_comes_back(
+    window: Any, project_file: tuple[Path, list[int]]
+) -> None:
     window.open_project(str(project_file[0]))
     window.player.set_fullscreen(True)
     assert not window.timeline.isVisible() and not window.library_dock.isVisible()
@@ -285,8 +306,9 @@ def test_fullscreen_hides_the_panels_and_comes_back(window: Any, project_file: t
     assert window.timeline.isVisible() and window.library_dock.isVisible()
 
 
-def test_report_pdf_is_written_in_the_background(window: Any, project_file: tuple[Path, list[int]],
-                                                 tmp_path: Path, qtbot: Any, dialogs: Any) -> None:
+def test_report_pdf_is_written_in_the_background(
+    window: Any, project_file: tuple[Path, list[int]], tmp_path: Path, qtbot: Any, dialogs: Any
+) -> None:
     pytest.importorskip("valuedesk.report.pdf_video")
     window.open_project(str(project_file[0]))
     out = tmp_path / "report.pdf"
@@ -297,8 +319,9 @@ def test_report_pdf_is_written_in_the_background(window: Any, project_file: tupl
     assert out.exists() and out.read_bytes().startswith(b"%PDF"), dialogs.texts()
 
 
-def test_export_dialog_and_background_export(window: Any, project_file: tuple[Path, list[int]],
-                                             tmp_path: Path, qtbot: Any, dialogs: Any) -> None:
+def test_export_dialog_and_background_export(
+    window: Any, project_file: tuple[Path, list[int]], tmp_path: Path, qtbot: Any, dialogs: Any
+) -> None:
     pytest.importorskip("valuedesk.report.exports")
     from valuedesk.ui.export_dialog import ExportChoice, ExportDialog
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
+import time
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from tests.ui.conftest import ClipInfo
+from tests.ui.conftest import SEGMENTS, ClipInfo
 from valuedesk.ui.playback import PlaybackClock
 from valuedesk.ui.player import PlayerWidget
 
@@ -69,6 +71,36 @@ def test_clock_follows_playback_rate() -> None:
     assert clock.value() == 3000
 
 
+def test_clock_ignores_readings_from_before_a_seek() -> None:
+    now = FakeTime()
+    clock = PlaybackClock(now)
+    clock.set_running(True)
+    clock.observe(800)
+    clock.jump(5000)
+    for raw in (800, 840, 0):  # VLC still says where it was (or where a reopened media starts)
+        now.t += 0.040
+        clock.observe(raw)
+        assert abs(clock.value() - 5000) < 200
+    now.t += 0.040
+    clock.observe(5100)  # it got there
+    assert abs(clock.value() - 5160) < 60
+    now.t += 0.040
+    clock.observe(900)  # an older seek VLC was still working through: still not a reason to jump back
+    assert abs(clock.value() - 5200) < 60
+    clock.set_running(False)
+    clock.jump(2000)
+    now.t += 0.040
+    clock.observe(0)  # paused: a stale reading does not move a stopped clock either
+    now.t += 0.040
+    clock.observe(40)
+    assert clock.value() == 2000
+    now.t += PlaybackClock.SETTLE_S
+    clock.observe(7000)  # long after the seek, readings count again (the first is a baseline)
+    now.t += 0.040
+    clock.observe(7040)
+    assert clock.value() == 7040
+
+
 @pytest.fixture
 def player(qtbot: Any, ui_clip: ClipInfo) -> PlayerWidget:
     w = PlayerWidget()
@@ -122,6 +154,135 @@ def test_seek_after_the_end_restarts(player: PlayerWidget, ui_clip: ClipInfo, qt
     player.seek(2000)
     qtbot.waitUntil(lambda: player.state() == "paused", timeout=5000)
     assert abs(player.position_ms() - 2000) < 160
+
+
+class FrameGrab:
+    """libvlc's memory output (vmem): the picture VLC really shows, where the dummy output shows nothing."""
+
+    W, H = 90, 160
+
+    def __init__(self, vlc: Any, mp: Any) -> None:
+        self.buf = (ctypes.c_uint8 * (self.W * self.H * 4))()
+        self.frames = 0
+
+        @vlc.CallbackDecorators.VideoLockCb
+        def lock(_opaque: Any, planes: Any) -> None:
+            planes[0] = ctypes.cast(self.buf, ctypes.c_void_p)
+
+        @vlc.CallbackDecorators.VideoUnlockCb
+        def unlock(_opaque: Any, _picture: Any, _planes: Any) -> None:
+            pass
+
+        @vlc.CallbackDecorators.VideoDisplayCb
+        def display(_opaque: Any, _picture: Any) -> None:
+            self.frames += 1
+
+        self._callbacks = (lock, unlock, display)  # libvlc keeps only the pointers
+        mp.video_set_callbacks(lock, unlock, display, None)
+        mp.video_set_format("RV32", self.W, self.H, self.W * 4)
+
+    def shot(self) -> int | None:
+        """Which of the clip's shots is on screen (by its background colour); None before any frame."""
+        if not self.frames:
+            return None
+        i = (self.H // 8 * self.W + self.W // 8) * 4  # top-left background, clear of the captions
+        rgb = (self.buf[i + 2], self.buf[i + 1], self.buf[i])  # RV32 is B, G, R, x in memory
+        distances = [sum((a - b) ** 2 for a, b in zip(rgb, bg, strict=True)) for _, _, bg in SEGMENTS]
+        return distances.index(min(distances))
+
+
+@pytest.fixture
+def framed(qtbot: Any, ui_clip: ClipInfo) -> tuple[PlayerWidget, FrameGrab]:
+    w = PlayerWidget()
+    qtbot.addWidget(w)
+    w.resize(360, 700)
+    w.show()
+    assert w.available, w.unavailable_reason
+    grab = FrameGrab(w._vlc, w._mp)
+    assert w.load(str(ui_clip.path), duration_ms=ui_clip.duration_ms)
+    qtbot.waitUntil(lambda: w.state() == "paused" and grab.shot() == 0, timeout=5000)
+    yield w, grab
+    w.close_backend()
+
+
+def label_ms(player: PlayerWidget) -> int:
+    """The position the time label shows ("01:02.3 / …"), in ms."""
+    minutes, seconds = player.time_label.text().split(" / ")[0].split(":")
+    return round((int(minutes) * 60 + float(seconds)) * 1000)
+
+
+@pytest.mark.parametrize("state", ["playing", "paused", "stopped", "ended"])
+def test_seek_lands_in_every_state(
+    framed: tuple[PlayerWidget, FrameGrab], ui_clip: ClipInfo, qtbot: Any, state: str
+) -> None:
+    """Clicking a script line after the end used to leave the last (or a black) picture up."""
+    player, grab = framed
+    if state == "playing":
+        player.play()
+    elif state == "stopped":
+        player.stop()
+    elif state == "ended":
+        player.seek(ui_clip.duration_ms - 300)
+        player.play()
+    qtbot.waitUntil(lambda: player.state() == state, timeout=5000)
+    start, end, _, _ = ui_clip.segments[1]
+    target = (start + end) // 2  # the middle of the second shot (its own background colour)
+    asked = time.monotonic()
+    player.seek(target)
+
+    def near(ms: int) -> bool:  # within 300 ms of the target (playing: of where it has got to since)
+        moved = round((time.monotonic() - asked) * 1000) if state == "playing" else 0
+        return target - 300 < ms < target + moved + 300
+
+    def landed() -> bool:  # VLC itself is there and shows that shot, not just our clock
+        return player.state() in ("paused", "playing") and grab.shot() == 1 and near(player._mp.get_time())
+
+    qtbot.waitUntil(landed, timeout=5000)
+    qtbot.wait(200)
+    assert player.state() == ("playing" if state == "playing" else "paused")
+    assert near(player.position_ms()), player.position_ms()
+    assert near(label_ms(player)), player.time_label.text()
+    assert near(player.seek_slider.value())
+    assert grab.shot() == 1
+    player.pause()
+    player.seek(500)  # and back into the first shot from wherever it is now
+    qtbot.waitUntil(lambda: grab.shot() == 0 and abs(player._mp.get_time() - 500) < 300, timeout=5000)
+    assert player.state() == "paused" and abs(label_ms(player) - 500) < 300
+
+
+def test_seek_while_a_clip_opens_waits_for_it(
+    framed: tuple[PlayerWidget, FrameGrab], ui_clip: ClipInfo, qtbot: Any
+) -> None:
+    """A search hit opens a video and seeks at once: VLC ignores set_time until the media plays."""
+    player, grab = framed
+    for _ in range(2):
+        player.load(str(ui_clip.path), duration_ms=ui_clip.duration_ms)
+        player.seek(5000)
+        qtbot.waitUntil(
+            lambda: (
+                player.state() == "paused" and grab.shot() == 1 and abs(player._mp.get_time() - 5000) < 300
+            ),
+            timeout=5000,
+        )
+        qtbot.wait(200)
+        assert abs(player.position_ms() - 5000) < 300 and abs(label_ms(player) - 5000) < 300
+        player.seek(1000)  # back to the first shot, so the next round starts from another picture
+        qtbot.waitUntil(lambda: grab.shot() == 0, timeout=5000)
+
+
+def test_play_after_stop_and_after_the_end(
+    framed: tuple[PlayerWidget, FrameGrab], ui_clip: ClipInfo, qtbot: Any
+) -> None:
+    player, _grab = framed
+    player.stop()
+    assert player.state() == "stopped" and player.position_ms() == 0
+    player.play()
+    qtbot.waitUntil(lambda: player.is_playing() and player._mp.get_time() > 300, timeout=5000)
+    player.seek(ui_clip.duration_ms - 300)
+    qtbot.waitUntil(lambda: player.state() == "ended", timeout=5000)
+    player.play()  # from the start again
+    qtbot.waitUntil(lambda: player.is_playing() and 0 < player._mp.get_time() < 3000, timeout=5000)
+    assert player.position_ms() < 3000
 
 
 def test_keyboard_shortcuts(qtbot: Any, ui_clip: ClipInfo) -> None:

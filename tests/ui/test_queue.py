@@ -33,6 +33,14 @@ def entry_for(window: Any, path: Path) -> Any:
     return None
 
 
+def progress_bar(window: Any, path: Path) -> Any:
+    from PySide6.QtWidgets import QProgressBar
+
+    bar = window.queue_panel.table.cellWidget(window.queue_panel._rows[entry_for(window, path).key], 2)
+    assert isinstance(bar, QProgressBar)
+    return bar
+
+
 @pytest.fixture
 def fresh_project(window: Any, tmp_path: Path) -> Any:
     window.analysis_settings = test_settings()
@@ -40,18 +48,25 @@ def fresh_project(window: Any, tmp_path: Path) -> Any:
     return window
 
 
-def test_import_analyze_shows_results(fresh_project: Any, pipeline_clip: Path, qtbot: Any, dialogs: Any) -> None:
+def test_import_analyze_shows_results(
+    fresh_project: Any, pipeline_clip: Path, qtbot: Any, dialogs: Any
+) -> None:
     window = fresh_project
     seen_stages: set[str] = set()
     window.queue.entry_changed.connect(
-        lambda k: seen_stages.add(window.queue.entries[k].stage) if k in window.queue.entries else None)
+        lambda k: seen_stages.add(window.queue.entries[k].stage) if k in window.queue.entries else None
+    )
     window.import_paths([str(pipeline_clip)])
-    qtbot.waitUntil(lambda: (e := entry_for(window, pipeline_clip)) is not None and e.status in
-                    ("done", "failed"), timeout=ANALYSIS_TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: (e := entry_for(window, pipeline_clip)) is not None and e.status in ("done", "failed"),
+        timeout=ANALYSIS_TIMEOUT_MS,
+    )
     entry = entry_for(window, pipeline_clip)
     assert entry.status == "done", entry.message + dialogs.texts()
     assert {"probe", "transcribe", "classify"} <= seen_stages  # per-stage progress reached the table
-    qtbot.waitUntil(lambda: window.current_video == entry.video_id, timeout=5000)  # results appear by themselves
+    qtbot.waitUntil(
+        lambda: window.current_video == entry.video_id, timeout=5000
+    )  # results appear by themselves
     item = window.library._items[entry.video_id]
     assert item.text(1) == "done" and item.text(2)
     scores = window.project.value_scores(entry.video_id)
@@ -62,30 +77,43 @@ def test_import_analyze_shows_results(fresh_project: Any, pipeline_clip: Path, q
     # Importing the same unchanged file again is skipped, not re-analysed.
     window.queue.clear_finished()
     window.import_paths([str(pipeline_clip)])
-    qtbot.waitUntil(lambda: (e := entry_for(window, pipeline_clip)) is not None and e.status == "skipped",
-                    timeout=30000)
+    qtbot.waitUntil(
+        lambda: (e := entry_for(window, pipeline_clip)) is not None and e.status == "skipped", timeout=30000
+    )
 
 
 def test_cancel_kills_the_child_and_the_app_lives(fresh_project: Any, ui_clip: Any, qtbot: Any) -> None:
     window = fresh_project
     window.import_paths([str(ui_clip.path)])
-    qtbot.waitUntil(lambda: (e := entry_for(window, ui_clip.path)) is not None and e.status == "analyzing"
-                    and window.queue.worker.child_pid() is not None, timeout=60000)
+    qtbot.waitUntil(
+        lambda: (
+            (e := entry_for(window, ui_clip.path)) is not None
+            and e.status == "analyzing"
+            and window.queue.worker.child_pid() is not None
+        ),
+        timeout=60000,
+    )
     pid = window.queue.worker.child_pid()
     assert psutil.pid_exists(pid)
     window.queue_panel.table.selectRow(0)
     window.queue_panel.cancel_button.click()
     qtbot.waitUntil(lambda: entry_for(window, ui_clip.path).status == "cancelled", timeout=10000)
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    bar = progress_bar(window, ui_clip.path)  # the bar says so and keeps how far it got: not a full 100 %
+    assert bar.text().startswith("cancelled") and bar.value() < bar.maximum()
+    assert bar.value() == round(entry_for(window, ui_clip.path).fraction * 1000)
     vid = entry_for(window, ui_clip.path).video_id
-    qtbot.waitUntil(lambda: (it := window.library._items.get(vid)) is not None and it.text(1) == "cancelled",
-                    timeout=3000)
+    qtbot.waitUntil(
+        lambda: (it := window.library._items.get(vid)) is not None and it.text(1) == "cancelled", timeout=3000
+    )
     assert window.queue_panel.retry_button.isEnabled()
     window.library.select_video(vid)  # the window still works
     assert window.current_video == vid
 
 
-def test_cancel_all_also_drops_waiting_files(fresh_project: Any, ui_clip: Any, tmp_path: Path, qtbot: Any) -> None:
+def test_cancel_all_also_drops_waiting_files(
+    fresh_project: Any, ui_clip: Any, tmp_path: Path, qtbot: Any
+) -> None:
     import shutil
 
     window = fresh_project
@@ -93,9 +121,15 @@ def test_cancel_all_also_drops_waiting_files(fresh_project: Any, ui_clip: Any, t
     shutil.copy(ui_clip.path, second)
     second.write_bytes(second.read_bytes() + b"\0")  # another file, not a duplicate by content
     window.import_paths([str(ui_clip.path), str(second)])
-    qtbot.waitUntil(lambda: (e := entry_for(window, second)) is not None and e.status == "queued"
-                    and entry_for(window, ui_clip.path) is not None
-                    and entry_for(window, ui_clip.path).status == "analyzing", timeout=60000)
+    qtbot.waitUntil(
+        lambda: (
+            (e := entry_for(window, second)) is not None
+            and e.status == "queued"
+            and entry_for(window, ui_clip.path) is not None
+            and entry_for(window, ui_clip.path).status == "analyzing"
+        ),
+        timeout=60000,
+    )
     window.queue_panel.cancel_all_button.click()
     qtbot.waitUntil(lambda: entry_for(window, second).status == "cancelled", timeout=10000)
     assert entry_for(window, ui_clip.path).status == "cancelled"
@@ -112,6 +146,9 @@ def test_broken_file_fails_with_details(fresh_project: Any, tmp_path: Path, qtbo
     assert entry_for(window, tmp_path / "missing.mp4").status == "failed"
     entry = entry_for(window, bad)
     assert "holiday.mp4" in entry.message
+    for path in (bad, tmp_path / "missing.mp4"):  # failed at the start: an empty bar that says "failed"
+        bar = progress_bar(window, path)
+        assert (bar.text(), bar.value()) == ("failed", 0)
     row = window.queue_panel._rows[entry.key]
     window.queue_panel.table.selectRow(row)
     assert window.queue_panel.retry_button.isEnabled()
@@ -121,7 +158,9 @@ def test_broken_file_fails_with_details(fresh_project: Any, tmp_path: Path, qtbo
     assert window.library._items[entry.video_id].text(1) == "failed"
 
 
-def test_settings_dialog_persists_and_reaches_the_queue(fresh_project: Any, qtbot: Any, tmp_path: Path) -> None:
+def test_settings_dialog_persists_and_reaches_the_queue(
+    fresh_project: Any, qtbot: Any, tmp_path: Path
+) -> None:
     window = fresh_project
     dialog = SettingsDialog(window.analysis_settings, window)
     qtbot.addWidget(dialog)
@@ -144,3 +183,47 @@ def test_settings_dialog_refuses_a_missing_model_folder(qtbot: Any, tmp_path: Pa
     dialog.accept()
     assert "does not exist" in dialogs.texts()
     assert prefs.load_analysis_settings() == AnalysisSettings()
+
+
+def test_stopped_rows_say_so_instead_of_a_full_bar(qtbot: Any, tmp_path: Path) -> None:
+    """Events as the analysis child sends them (it reports "cancelled"/"failed" with fraction 1.0):
+    a stopped row keeps the fraction it reached and says why; only done and skipped rows are full."""
+    from PySide6.QtWidgets import QProgressBar
+
+    from valuedesk.pipeline import ProgressEvent
+    from valuedesk.ui.queue import AnalysisQueue, QueuePanel
+
+    queue = AnalysisQueue(str(tmp_path / "p.vdproj"), AnalysisSettings())
+    panel = QueuePanel()
+    qtbot.addWidget(panel)
+    panel.set_queue(queue)
+    try:
+        for path, stages in {
+            "/v/cancelled.mp4": [("queued", 0.0), ("probe", 0.0), ("transcribe", 0.3), ("cancelled", 1.0)],
+            "/v/failed.mp4": [("queued", 0.0), ("probe", 0.0), ("ocr", 0.62), ("failed", 1.0)],
+            "/v/broken.mp4": [("queued", 0.0), ("probe", 0.0), ("failed", 1.0)],
+            "/v/missing.mp4": [("failed", 1.0)],
+            "/v/waiting.mp4": [("queued", 0.0), ("cancelled", 1.0)],
+            "/v/done.mp4": [("queued", 0.0), ("classify", 0.9), ("done", 1.0)],
+            "/v/skipped.mp4": [("skipped", 1.0)],
+        }.items():
+            for name, fraction in stages:
+                queue._on_event(ProgressEvent(path, name, fraction, f"{name} message"))
+
+        def shown(key: str) -> tuple[str, int, str]:
+            bar = panel.table.cellWidget(panel._rows[key], 2)
+            assert isinstance(bar, QProgressBar)
+            return bar.text(), bar.value(), panel.table.item(panel._rows[key], 3).text()
+
+        assert shown("/v/cancelled.mp4") == ("cancelled at 30 %", 300, "cancelled: cancelled message")
+        assert shown("/v/failed.mp4") == ("failed at 62 %", 620, "failed: failed message")
+        assert shown("/v/broken.mp4")[:2] == ("failed", 0)
+        assert shown("/v/missing.mp4")[:2] == ("failed", 0)
+        assert shown("/v/waiting.mp4")[:2] == ("cancelled", 0)
+        assert shown("/v/done.mp4")[:2] == ("100 %", 1000)
+        assert shown("/v/skipped.mp4")[:2] == ("100 %", 1000)
+        queue._on_event(ProgressEvent("/v/cancelled.mp4", "queued", 0.0))  # retried: waiting again, from 0
+        assert shown("/v/cancelled.mp4")[:2] == ("0 %", 0)
+    finally:
+        panel.set_queue(None)
+        queue.close()

@@ -80,7 +80,9 @@ def test_axis_label_click_and_contradicted_label_is_red(qtbot, radar: RadarWidge
 def test_image_has_contradicted_colour_at_contradicted_axis(qtbot, radar: RadarWidget) -> None:  # type: ignore[no-untyped-def]
     img = radar.grab().toImage()
     offset = radar.plot.viewport().mapTo(radar, QPoint(0, 0))
-    at = {vid: radar.vertex_pos(vid).toPoint() + offset for vid in ("humility", "face", "hedonism", "tradition")}
+    at = {
+        vid: radar.vertex_pos(vid).toPoint() + offset for vid in ("humility", "face", "hedonism", "tradition")
+    }
     assert _red_pixels_near(img, at["humility"]) > 15
     assert _red_pixels_near(img, at["face"]) > 15
     assert _red_pixels_near(img, at["hedonism"]) == 0
@@ -123,3 +125,61 @@ def test_follows_application_palette(qtbot, radar: RadarWidget) -> None:  # type
         assert label.color.lightness() > 200  # light text on the dark background
     finally:
         app.setPalette(old)
+
+
+# ------------------------------------------------------------------ one geometry for the app and the PDF
+PROFILE = {
+    "self_direction_thought": 1,
+    "stimulation": 2,
+    "hedonism": -1,
+    "achievement": 2,
+    "power_resources": 1,
+    "face": -1,
+    "tradition": 0,
+    "humility": -1,
+    "benevolence_caring": 1,
+    "universalism_nature": 2,
+}
+
+
+def _close(a: list[tuple[float, float]], b: list[tuple[float, float]], tol: float = 1e-6) -> bool:
+    return len(a) == len(b) and all(
+        abs(x1 - x2) <= tol and abs(y1 - y2) <= tol for (x1, y1), (x2, y2) in zip(a, b, strict=False)
+    )
+
+
+def test_app_and_pdf_radars_draw_the_same_shape(radar: RadarWidget) -> None:
+    """One profile, two radars: the polygon the widget shows and the one the PDF paints, on a unit radius."""
+    from valuedesk.report.radar import draw_radar_traced, share_spec, video_spec
+
+    radar.set_profile(PROFILE, {k: 0.7 for k in PROFILE})
+    app = [
+        (p.x(), p.y()) for p in radar._poly.polygon()
+    ]  # the QGraphicsPolygonItem on screen, outer ring = 1
+    _img, trace = draw_radar_traced(video_spec(PROFILE), scale=1.0)
+    paper = trace.unit_vertices()
+    assert len(app) == len(VALUE_IDS) and _close(app, paper, 1e-3), (app, paper)
+    # the scatter vertices (what a click hits) sit on the same points
+    spots = {p.data(): (p.pos().x(), p.pos().y()) for p in radar._scatter.points()}
+    assert _close([spots[v] for v in VALUE_IDS], paper, 1e-3)
+    # −1 dips inside the absent ring on both
+    i = VALUE_IDS.index("humility")
+    assert abs((paper[i][0] ** 2 + paper[i][1] ** 2) ** 0.5 - RING[-1]) < 1e-3
+
+    endorsed, against = {"achievement": 1.0, "hedonism": 0.5, "face": 0.25}, {"humility": 2 / 3}
+    radar.set_shares(endorsed, against)
+    app = [(p.x(), p.y()) for p in radar._poly.polygon()]
+    _img, trace = draw_radar_traced(share_spec(endorsed, against), scale=1.0)
+    assert _close(app, trace.unit_vertices(), 1e-3)
+
+
+@pytest.mark.parametrize("size", [(300, 260), (460, 460), (520, 300), (900, 700)])
+def test_axis_labels_never_overlap_and_stay_inside(qtbot, radar: RadarWidget, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    radar.set_profile(PROFILE, {})  # bold, ✕-marked labels are the widest
+    radar.resize(*size)
+    qtbot.wait(20)
+    rects = radar.axis_label_rects()
+    view = radar.plot.viewport().rect()
+    ids = list(rects)
+    assert [(a, b) for n, a in enumerate(ids) for b in ids[n + 1 :] if rects[a].intersects(rects[b])] == []
+    assert all(view.contains(r.toRect().adjusted(1, 1, -1, -1)) for r in rects.values()), (rects, view)

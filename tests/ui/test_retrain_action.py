@@ -18,9 +18,11 @@ from valuedesk.values import VALUE_IDS
 
 pytestmark = pytest.mark.gui
 
-SCRIPTS = (("Family traditions keep us close.", {"tradition": 2, "face": 0}),
-           ("Look at my new watch, money is everything.", {"power_resources": 2, "tradition": 0}),
-           ("I quit my job to travel the world alone.", {"self_direction_action": 1, "conformity_rules": -1}))
+SCRIPTS = (
+    ("Family traditions keep us close.", {"tradition": 2, "face": 0}),
+    ("Look at my new watch, money is everything.", {"power_resources": 2, "tradition": 0}),
+    ("I quit my job to travel the world alone.", {"self_direction_action": 1, "conformity_rules": -1}),
+)
 
 
 def _project(path: Path, reviewed: int) -> Path:
@@ -28,8 +30,14 @@ def _project(path: Path, reviewed: int) -> Path:
         svc = ReviewService(p, "tester")
         for i, (text, labels) in enumerate(SCRIPTS):
             vid = p.add_video(path.parent / f"v{i}.mp4", sha256=f"{i:064d}", size_bytes=1, creator="c")
-            p.save_analysis(vid, AnalysisRecord(lines=[ScriptLine(0, 1900, "speech", "A", text)],
-                                                scores=[ScoreRow(v, 0.1, 0) for v in VALUE_IDS], evidence=[]))
+            p.save_analysis(
+                vid,
+                AnalysisRecord(
+                    lines=[ScriptLine(0, 1900, "speech", "A", text)],
+                    scores=[ScoreRow(v, 0.1, 0) for v in VALUE_IDS],
+                    evidence=[],
+                ),
+            )
             if i < reviewed:
                 for value_id, label in labels.items():
                     svc.set_label(vid, value_id, label)

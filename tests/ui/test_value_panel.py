@@ -44,7 +44,8 @@ def test_select_value_fills_evidence_and_click_seeks(qtbot, panel: ValuePanel) -
     assert (seeks, lines) == ([6000], [4])
     assert panel.evidence_lines() == {4, 8}
     assert panel.table.currentRow() == 13  # humility's row in circle order
-    assert panel.table.item(13, 2).text() == "66% ✕40%"  # score and the contradiction cue
+    assert panel.table.item(13, 2).text() == "66%"  # one percentage: the score
+    assert panel.table.item(13, 3).text() == "✕ 40%"  # how sure it goes against: its own column
 
 
 def test_real_click_on_evidence_row(qtbot, panel: ValuePanel) -> None:  # type: ignore[no-untyped-def]
@@ -78,7 +79,7 @@ def test_table_shows_effective_label_and_model_when_reviewed(qtbot, project, pan
     assert panel.selected_value() == "stimulation"  # kept across reload
     row = 2
     assert panel.table.item(row, 1).text() == "◆ dominant"
-    assert "model: present" in panel.table.item(row, 3).text()
+    assert "model: present" in panel.table.item(row, 4).text()
     assert panel.table.item(row, 2).text() == "58%"
     items = [panel.evidence.item(i) for i in range(panel.evidence.count())]
     assert [(it["line_idx"], it["added_by_reviewer"]) for it in items] == [(2, True)]
@@ -104,7 +105,9 @@ def test_review_panel_emits_requests(qtbot, panel: ValuePanel) -> None:  # type:
     assert rp is not None and rp.value_id() == "face"
     with qtbot.waitSignal(panel.review_requested) as sig:
         rp.label_buttons[0].click()
-    assert sig.args[0]["action"] == "label" and sig.args[0]["label"] == 0 and sig.args[0]["value_id"] == "face"
+    assert (
+        sig.args[0]["action"] == "label" and sig.args[0]["label"] == 0 and sig.args[0]["value_id"] == "face"
+    )
     with qtbot.waitSignal(panel.review_requested) as sig:
         rp.accept_button.click()
     assert sig.args[0] == {"action": "accept", "value_id": "face", "label": -1, "video_id": panel.video_id()}
@@ -151,7 +154,14 @@ def test_unanalysed_video_and_mark_color(qtbot, project, panel: ValuePanel) -> N
 
 def test_lanes_compact_by_default_and_all_on_request(qtbot, panel: ValuePanel) -> None:  # type: ignore[no-untyped-def]
     shown = panel.lanes.shown_values()
-    assert shown == ["stimulation", "achievement", "power_resources", "face", "humility", "benevolence_caring"]
+    assert shown == [
+        "stimulation",
+        "achievement",
+        "power_resources",
+        "face",
+        "humility",
+        "benevolence_caring",
+    ]
     compact_h = panel.lanes.height()
     panel.select_value("tradition")  # selected lanes are always shown
     assert "tradition" in panel.lanes.shown_values()

@@ -16,8 +16,15 @@ from valuedesk.classify.base import Evidence, Profile, ValueClassifier, ValueSco
 if TYPE_CHECKING:
     from valuedesk.classify.model import VideoRules
 
-__all__ = ["Evidence", "Profile", "ValueClassifier", "ValueScore", "auto_device", "default_model_dir",
-           "load_classifier"]
+__all__ = [
+    "Evidence",
+    "Profile",
+    "ValueClassifier",
+    "ValueScore",
+    "auto_device",
+    "default_model_dir",
+    "load_classifier",
+]
 
 MODEL_ENV = "VALUEDESK_MODEL_DIR"
 
@@ -33,7 +40,7 @@ def default_model_dir() -> Path:
 
 
 def auto_device() -> str:
-    """"cuda" when torch sees a GPU, else "cpu" — without importing a CPU-only torch build (≈1 s)."""
+    """ "cuda" when torch sees a GPU, else "cpu" — without importing a CPU-only torch build (≈1 s)."""
     from importlib import metadata
 
     try:
@@ -47,8 +54,10 @@ def auto_device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def load_classifier(name: str = "trained", *, device: str = "cpu", rules: VideoRules | None = None) -> ValueClassifier:
-    """"trained" (the shipped model), "baseline" (zero-shot), or a folder with a user-trained model.
+def load_classifier(
+    name: str = "trained", *, device: str = "cpu", rules: VideoRules | None = None
+) -> ValueClassifier:
+    """ "trained" (the shipped model), "baseline" (zero-shot), or a folder with a user-trained model.
 
     Loads from the installed MiniLM package and local files only; never touches the network.
     `device="auto"` picks cuda when available (auto_device); on cpu inference runs on ONNX Runtime.

@@ -80,8 +80,14 @@ class ZeroShotClassifier:
 
     model_id = MODEL_ID
 
-    def __init__(self, *, rules: VideoRules | None = None, device: str = "cpu", batch_size: int = 64,
-                 backend: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        rules: VideoRules | None = None,
+        device: str = "cpu",
+        batch_size: int = 64,
+        backend: str | None = None,
+    ) -> None:
         self.rules = rules or VideoRules()
         self.batch_size = batch_size
         self.device = device
@@ -154,7 +160,11 @@ class ZeroShotClassifier:
         return sim
 
     def unit_scores(self, texts: list[str]) -> np.ndarray:
-        lex = np.stack([lexicon_hits(t, self.lexicon) for t in texts]) if texts else np.zeros((0, len(VALUE_IDS)))
+        lex = (
+            np.stack([lexicon_hits(t, self.lexicon) for t in texts])
+            if texts
+            else np.zeros((0, len(VALUE_IDS)))
+        )
         sim = self.similarity(texts) + LEXICON_BONUS * lex
         return 1 / (1 + np.exp(-(sim - CENTER) / SCALE))
 
@@ -164,14 +174,22 @@ class ZeroShotClassifier:
     def classify(self, lines: Sequence[ScriptLine]) -> Profile:
         return self.classify_many([lines])[0]
 
-    def classify_many(self, scripts: Sequence[Sequence[ScriptLine]], *, evidence: bool = True) -> list[Profile]:
+    def classify_many(
+        self, scripts: Sequence[Sequence[ScriptLine]], *, evidence: bool = True
+    ) -> list[Profile]:
         texts: list[str] = []
         plan: list[tuple[list[ScriptLine], int]] = []
         for s in scripts:
             lines = list(s)
-            wins = make_windows(token_counts([ln.model_text() for ln in lines]), self.rules.window_tokens) if lines else []
+            wins = (
+                make_windows(token_counts([ln.model_text() for ln in lines]), self.rules.window_tokens)
+                if lines
+                else []
+            )
             # single-line windows are the lines themselves: do not score them twice
-            units = [ln.model_text() for ln in lines] + [lines_text(lines[w.start : w.end]) for w in wins if w.end - w.start > 1]
+            units = [ln.model_text() for ln in lines] + [
+                lines_text(lines[w.start : w.end]) for w in wins if w.end - w.start > 1
+            ]
             texts += units
             plan.append((lines, len(units)))
         scores_all = self.unit_scores(texts)
@@ -201,7 +219,11 @@ class ZeroShotClassifier:
                 total = float(sum(line_s[i, j] for i in cand))
                 for i in cand[: self.rules.evidence_top_k]:
                     ln = lines[i]
-                    ev.append(Evidence(vid, i, round(float(line_s[i, j]) / total, 4), ln.start_ms, ln.end_ms, ln.text))
+                    ev.append(
+                        Evidence(
+                            vid, i, round(float(line_s[i, j]) / total, 4), ln.start_ms, ln.end_ms, ln.text
+                        )
+                    )
         scores: dict[str, ValueScore] = {}
         for j, vid in enumerate(VALUE_IDS):
             contra = contradiction_strength([e for e in ev if e.value_id == vid]) if present[j] else 0.0

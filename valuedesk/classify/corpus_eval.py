@@ -19,8 +19,14 @@ from valuedesk.classify.script_metrics import PolarityReport, polarity_report
 from valuedesk.values import VALUE_IDS, Label
 
 
-def profiles_for(classifier: Any, posts: Sequence[Post], *, kinds: Sequence[str] = CONTENT_KINDS,
-                 evidence: bool = True, chunk: int = 256) -> Iterator[tuple[Post, Profile, list[int | None]]]:
+def profiles_for(
+    classifier: Any,
+    posts: Sequence[Post],
+    *,
+    kinds: Sequence[str] = CONTENT_KINDS,
+    evidence: bool = True,
+    chunk: int = 256,
+) -> Iterator[tuple[Post, Profile, list[int | None]]]:
     """(post, profile, index map) per post, in order, scored `chunk` posts at a time."""
     for s in range(0, len(posts), chunk):
         part = posts[s : s + chunk]
@@ -62,7 +68,9 @@ def prediction_record(post: Post, profile: Profile, index: list[int | None]) -> 
     return rec
 
 
-def evaluate_posts(classifier: Any, posts: Sequence[Post], *, kinds: Sequence[str] = CONTENT_KINDS) -> PolarityReport:
+def evaluate_posts(
+    classifier: Any, posts: Sequence[Post], *, kinds: Sequence[str] = CONTENT_KINDS
+) -> PolarityReport:
     """The paper's protocol (script_metrics) for a classifier on labelled posts."""
     profs = [prof for _, prof, _ in profiles_for(classifier, posts, kinds=kinds, evidence=False)]
     gold = np.stack([p.label_vector() for p in posts])

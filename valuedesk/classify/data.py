@@ -16,11 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
+from valuedesk.resources import resource_path
 from valuedesk.script import ScriptLine
 from valuedesk.values import BY_NAME, EXTRA_TOUCHE_CATEGORY, VALUE_IDS, VALUES
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DATASETS_DIR = REPO_ROOT / "resources" / "datasets"
+REPO_ROOT = (
+    Path(__file__).resolve().parents[2]
+)  # the source checkout (tests, docs/examples); run-time files: resources.py
+DATASETS_DIR = resource_path("datasets")
 TOUCHE_DIR = DATASETS_DIR / "touche23-valueeval"
 WEBIS_DIR = DATASETS_DIR / "webis-argvalues-22"
 PVD_FILE = DATASETS_DIR / "personal-values-dictionary" / "pvd-en.json"
@@ -129,8 +132,17 @@ def load_split(data_dir: str | Path, split: str, *, with_level1: bool = True) ->
         aid = r[ix["Argument ID"]]
         if aid not in labels:
             raise DataError(f"labels-{split}.tsv has no row for argument {aid}")
-        args.append(Argument(aid, r[ix["Conclusion"]], r[ix["Stance"]], r[ix["Premise"]], labels[aid],
-                             l1.get(aid), source="touche23"))
+        args.append(
+            Argument(
+                aid,
+                r[ix["Conclusion"]],
+                r[ix["Stance"]],
+                r[ix["Premise"]],
+                labels[aid],
+                l1.get(aid),
+                source="touche23",
+            )
+        )
     return Dataset(args, l1_names)
 
 
@@ -138,7 +150,9 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def load_webis_extra(webis_dir: str | Path, exclude: Sequence[Dataset], level1_names: Sequence[str]) -> Dataset:
+def load_webis_extra(
+    webis_dir: str | Path, exclude: Sequence[Dataset], level1_names: Sequence[str]
+) -> Dataset:
     """Webis-ArgValues-22 arguments not already in `exclude` (by Argument ID and by premise text).
 
     Deduplicating by ID removes the 4,569 shared arguments; the premise check also keeps out
@@ -161,14 +175,26 @@ def load_webis_extra(webis_dir: str | Path, exclude: Sequence[Dataset], level1_n
         aid, premise = r[ix["Argument ID"]], r[ix["Premise"]]
         if aid in seen_ids or aid.startswith("C") or _norm(premise) in seen_premises:
             continue
-        out.append(Argument(aid, r[ix["Conclusion"]], r[ix["Stance"]], premise, labels[aid], l1.get(aid),
-                            source="webis22"))
+        out.append(
+            Argument(
+                aid, r[ix["Conclusion"]], r[ix["Stance"]], premise, labels[aid], l1.get(aid), source="webis22"
+            )
+        )
     return Dataset(out, list(level1_names))
 
 
 # ---------------------------------------------------------------- input shaping
 
-SPEAKERS: tuple[str, ...] = ("SPEAKER", "WOMAN", "MAN", "CREATOR", "NARRATOR", "YOUNG MAN", "GIRL", "VOICEOVER")
+SPEAKERS: tuple[str, ...] = (
+    "SPEAKER",
+    "WOMAN",
+    "MAN",
+    "CREATOR",
+    "NARRATOR",
+    "YOUNG MAN",
+    "GIRL",
+    "VOICEOVER",
+)
 _ON_SCREEN_MAX_WORDS = 12
 
 
@@ -188,7 +214,10 @@ def premise_lines(a: Argument, rng: random.Random) -> list[ScriptLine]:
     if r < 0.85:
         return [ScriptLine(0, 0, "caption", "", text)]
     # a conclusion shown on screen above the spoken premise, like a video's title card
-    return [ScriptLine(0, 0, "onscreen", "", a.conclusion), ScriptLine(0, 0, "speech", rng.choice(SPEAKERS), text)]
+    return [
+        ScriptLine(0, 0, "onscreen", "", a.conclusion),
+        ScriptLine(0, 0, "speech", rng.choice(SPEAKERS), text),
+    ]
 
 
 def lines_text(lines: Sequence[ScriptLine]) -> str:
@@ -211,7 +240,9 @@ def shape_example(items: Sequence[Argument], shape: str, rng: random.Random) -> 
     if shape == "premise":
         return Shaped(a.premise, a.labels, a.level1)
     if shape == "speech":
-        return Shaped(lines_text([ScriptLine(0, 0, "speech", rng.choice(SPEAKERS), a.premise)]), a.labels, a.level1)
+        return Shaped(
+            lines_text([ScriptLine(0, 0, "speech", rng.choice(SPEAKERS), a.premise)]), a.labels, a.level1
+        )
     if shape == "script":
         lines: list[ScriptLine] = []
         for it in items:
@@ -227,8 +258,9 @@ def shape_example(items: Sequence[Argument], shape: str, rng: random.Random) -> 
 SHAPE_MIX: dict[str, float] = {"argument": 0.40, "premise": 0.20, "speech": 0.15, "script": 0.25}
 
 
-def epoch_inputs(data: Sequence[Argument], rng: random.Random,
-                 mix: dict[str, float] | None = None) -> list[Shaped]:
+def epoch_inputs(
+    data: Sequence[Argument], rng: random.Random, mix: dict[str, float] | None = None
+) -> list[Shaped]:
     """One epoch of shaped inputs: every argument once, each in a randomly drawn shape.
 
     A "script" draw adds 1–2 other random arguments after the current one (union of labels),

@@ -13,7 +13,7 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import torch
 from torch import nn
@@ -21,8 +21,24 @@ from torch import nn
 from valuedesk.classify.tokens import BASE_PACKAGE, CONFIG_FILE, DELTA_FILE, ModelLoadError, base_path, encode
 from valuedesk.classify.tokens import token_counts as token_counts
 
-__all__ = ["BASE_PACKAGE", "CONFIG_FILE", "DELTA_FILE", "HEADS_V1", "HEADS_V2", "ModelLoadError", "ValueNet", "base_path", "freeze_unshipped", "load_base_encoder",
-           "load_delta", "mean_pool", "predict_logits", "save_delta", "token_counts", "tokenize"]
+__all__ = [
+    "BASE_PACKAGE",
+    "CONFIG_FILE",
+    "DELTA_FILE",
+    "HEADS_V1",
+    "HEADS_V2",
+    "ModelLoadError",
+    "ValueNet",
+    "base_path",
+    "freeze_unshipped",
+    "load_base_encoder",
+    "load_delta",
+    "mean_pool",
+    "predict_logits",
+    "save_delta",
+    "token_counts",
+    "tokenize",
+]
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -73,8 +89,16 @@ KNOWN_HEADS: tuple[str, ...] = (*HEADS_V2, "presence_argument")
 class ValueNet(nn.Module):
     """MiniLM + pooled representation + linear heads (19 values × heads; optional auxiliary level-1 head)."""
 
-    def __init__(self, encoder: nn.Module, n_values: int, *, n_aux: int = 0, pooling: str = "mean",
-                 dropout: float = 0.1, heads: tuple[str, ...] = HEADS_V1) -> None:
+    def __init__(
+        self,
+        encoder: nn.Module,
+        n_values: int,
+        *,
+        n_aux: int = 0,
+        pooling: str = "mean",
+        dropout: float = 0.1,
+        heads: tuple[str, ...] = HEADS_V1,
+    ) -> None:
         super().__init__()
         self.heads = tuple(heads)
         self.n_values = n_values
@@ -82,7 +106,9 @@ class ValueNet(nn.Module):
             raise ValueError(f"unknown pooling {pooling!r}")
         self.encoder = encoder
         self.pooling = pooling
-        hidden = int(encoder.config.hidden_size)
+        hidden = int(
+            cast(Any, encoder.config).hidden_size
+        )  # a transformers model's config (nn.Module.__getattr__)
         width = hidden * (2 if pooling == "mean+cls" else 1)
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(width, n_values * len(self.heads))
@@ -95,7 +121,9 @@ class ValueNet(nn.Module):
             pooled = torch.cat([pooled, hidden[:, 0]], dim=-1)
         return pooled
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
         f = self.dropout(self.features(input_ids, attention_mask))
         aux = self.aux_head(f) if self.aux_head is not None else None
         return self.head(f), aux
@@ -134,7 +162,9 @@ def save_delta(net: ValueNet, out_dir: Path, config: dict[str, Any]) -> Path:
             d = (p.detach().float() - base[name].float()).contiguous()
             if d.ndim == 2:
                 scale = d.abs().amax(dim=1, keepdim=True).clamp(min=1e-12) / 127.0
-                tensors[f"enc.{name}.q8"] = torch.round(d / scale).clamp(-127, 127).to(torch.int8).contiguous()
+                tensors[f"enc.{name}.q8"] = (
+                    torch.round(d / scale).clamp(-127, 127).to(torch.int8).contiguous()
+                )
                 tensors[f"enc.{name}.scale"] = scale.squeeze(1).to(torch.float32).contiguous()
             else:
                 tensors[f"enc.{name}.f16"] = d.to(torch.float16).contiguous()
@@ -142,9 +172,17 @@ def save_delta(net: ValueNet, out_dir: Path, config: dict[str, Any]) -> Path:
             tensors[f"head.{name}"] = p.detach().float().contiguous()
     save_file(tensors, str(out_dir / DELTA_FILE), metadata={"format": "valuedesk-delta-v1"})
     cfg = dict(config)
-    cfg.update({"base": BASE_PACKAGE, "base_fingerprint": _fingerprint(net.encoder), "pooling": net.pooling,
-                "n_values": int(net.n_values), "heads": list(net.heads), "delta_file": DELTA_FILE,
-                "delta_format": "int8 per-row (2-D) / float16 (1-D) difference to the packaged base"})
+    cfg.update(
+        {
+            "base": BASE_PACKAGE,
+            "base_fingerprint": _fingerprint(net.encoder),
+            "pooling": net.pooling,
+            "n_values": int(net.n_values),
+            "heads": list(net.heads),
+            "delta_file": DELTA_FILE,
+            "delta_format": "int8 per-row (2-D) / float16 (1-D) difference to the packaged base",
+        }
+    )
     (out_dir / CONFIG_FILE).write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
     return out_dir
 
@@ -155,11 +193,15 @@ def load_delta(model_dir: Path) -> tuple[ValueNet, dict[str, Any]]:
 
     cfg_path, delta_path = model_dir / CONFIG_FILE, model_dir / DELTA_FILE
     if not cfg_path.is_file() or not delta_path.is_file():
-        raise ModelLoadError(f"{model_dir} is not a ValueDesk model folder (needs {CONFIG_FILE} and {DELTA_FILE})")
+        raise ModelLoadError(
+            f"{model_dir} is not a ValueDesk model folder (needs {CONFIG_FILE} and {DELTA_FILE})"
+        )
     cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
     encoder = load_base_encoder()
     if abs(_fingerprint(encoder) - float(cfg.get("base_fingerprint", 0.0))) > 1e-2:
-        raise ModelLoadError(f"{model_dir} was trained on a different base encoder than the installed {BASE_PACKAGE}")
+        raise ModelLoadError(
+            f"{model_dir} was trained on a different base encoder than the installed {BASE_PACKAGE}"
+        )
     tensors = load_file(str(delta_path))
     params = dict(encoder.named_parameters())
     with torch.no_grad():
@@ -176,7 +218,9 @@ def load_delta(model_dir: Path) -> tuple[ValueNet, dict[str, Any]]:
     heads = tuple(cfg.get("heads", HEADS_V1))
     if any(h not in KNOWN_HEADS for h in heads):
         raise ModelLoadError(f"{model_dir} has heads {list(heads)}; this ValueDesk knows {list(KNOWN_HEADS)}")
-    net = ValueNet(encoder, int(cfg["n_values"]), pooling=str(cfg.get("pooling", "mean")), dropout=0.0, heads=heads)
+    net = ValueNet(
+        encoder, int(cfg["n_values"]), pooling=str(cfg.get("pooling", "mean")), dropout=0.0, heads=heads
+    )
     net.head.load_state_dict({"weight": tensors["head.weight"], "bias": tensors["head.bias"]})
     net.eval()
     return net, cfg
@@ -189,7 +233,9 @@ def tokenize(texts: list[str], max_length: int) -> dict[str, torch.Tensor]:
 
 
 @torch.inference_mode()
-def predict_logits(net: ValueNet, texts: list[str], *, max_length: int = 128, batch_size: int = 64) -> torch.Tensor:
+def predict_logits(
+    net: ValueNet, texts: list[str], *, max_length: int = 128, batch_size: int = 64
+) -> torch.Tensor:
     """Logits (n, 19) for texts, batched by length so short texts are not padded to long ones."""
     if not texts:
         return torch.zeros((0, net.head.out_features))

@@ -24,11 +24,14 @@ EVAL_INPUTS: tuple[str, ...] = ("argument", "script")
 
 
 class ReviewedExample(Protocol):
-    """What `Project.reviewed_examples()` returns (valuedesk.project.store)."""
+    """What `valuedesk.review.reviewed_examples(project)` returns (read-only: a frozen dataclass fits)."""
 
-    video_id: int
-    lines: list[ScriptLine]
-    labels: dict[str, int]
+    @property
+    def video_id(self) -> int: ...
+    @property
+    def lines(self) -> list[ScriptLine]: ...
+    @property
+    def labels(self) -> dict[str, int]: ...
 
 
 def argument_lines(a: Argument, shape: str) -> list[ScriptLine]:
@@ -40,8 +43,9 @@ def argument_lines(a: Argument, shape: str) -> list[ScriptLine]:
     raise ValueError(f"unknown input {shape!r}; expected one of {EVAL_INPUTS}")
 
 
-def classify_all(classifier: Any, scripts: Sequence[Sequence[ScriptLine]], *, evidence: bool = False,
-                 chunk: int = 1024) -> list[Profile]:
+def classify_all(
+    classifier: Any, scripts: Sequence[Sequence[ScriptLine]], *, evidence: bool = False, chunk: int = 1024
+) -> list[Profile]:
     """Batch through `classify_many` when the classifier has it, else one `classify` call per script."""
     out: list[Profile] = []
     many = getattr(classifier, "classify_many", None)
@@ -55,7 +59,9 @@ def labels_matrix(profiles: Sequence[Profile]) -> np.ndarray:
     return np.array([[int(p.scores[v].label) for v in VALUE_IDS] for p in profiles], dtype=np.int64)
 
 
-def evaluate_tsv(classifier: Any, data_dir: str | Path, split: str = "validation", *, shape: str = "argument") -> Report:
+def evaluate_tsv(
+    classifier: Any, data_dir: str | Path, split: str = "validation", *, shape: str = "argument"
+) -> Report:
     """ValueEval protocol: presence (label ≠ 0) against the split's 0/1 labels, 19 values."""
     ds = load_split(data_dir, split, with_level1=False)
     if hasattr(classifier, "use_shape"):
@@ -73,11 +79,17 @@ class ProjectReport:
     reviewed_cells: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {"videos": self.videos, "reviewed_cells": self.reviewed_cells,
-                "endorsed": self.endorsed.as_dict(), "contradicted": self.contradicted.as_dict()}
+        return {
+            "videos": self.videos,
+            "reviewed_cells": self.reviewed_cells,
+            "endorsed": self.endorsed.as_dict(),
+            "contradicted": self.contradicted.as_dict(),
+        }
 
 
-def evaluate_reviewed(classifier: Any, examples: Sequence[ReviewedExample], *, min_frequency: float = 0.05) -> ProjectReport:
+def evaluate_reviewed(
+    classifier: Any, examples: Sequence[ReviewedExample], *, min_frequency: float = 0.05
+) -> ProjectReport:
     """Paper protocol on human-reviewed videos: endorsed and contradicted P/R/F1 separately.
 
     Only reviewed (video, value) cells count. Values whose gold frequency (of that polarity)
@@ -87,8 +99,9 @@ def evaluate_reviewed(classifier: Any, examples: Sequence[ReviewedExample], *, m
     return report_from_labels(examples, pred, min_frequency)
 
 
-def report_from_labels(examples: Sequence[ReviewedExample], pred: np.ndarray | None,
-                       min_frequency: float = 0.05) -> ProjectReport:
+def report_from_labels(
+    examples: Sequence[ReviewedExample], pred: np.ndarray | None, min_frequency: float = 0.05
+) -> ProjectReport:
     """The `evaluate_reviewed` protocol on ready predictions (so retraining folds can be pooled)."""
     k = len(VALUE_IDS)
     gold = np.zeros((len(examples), k), dtype=np.int64)

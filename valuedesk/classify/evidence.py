@@ -57,7 +57,9 @@ def make_windows(token_counts: Sequence[int], max_tokens: int = 120, overlap: in
     return windows
 
 
-def loo_texts(lines: Sequence[ScriptLine], window: Window, render: Callable[[Sequence[ScriptLine]], str]) -> list[str]:
+def loo_texts(
+    lines: Sequence[ScriptLine], window: Window, render: Callable[[Sequence[ScriptLine]], str]
+) -> list[str]:
     """The window's text with each of its lines left out in turn (in window order)."""
     idx = list(window.indices())
     return [render([lines[j] for j in idx if j != i]) for i in idx]

@@ -54,8 +54,13 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f
 
 
-def evaluate_binary(gold: np.ndarray, pred: np.ndarray, value_ids: Sequence[str] = VALUE_IDS,
-                    include: Sequence[bool] | None = None, mask: np.ndarray | None = None) -> Report:
+def evaluate_binary(
+    gold: np.ndarray,
+    pred: np.ndarray,
+    value_ids: Sequence[str] = VALUE_IDS,
+    include: Sequence[bool] | None = None,
+    mask: np.ndarray | None = None,
+) -> Report:
     """Per-value P/R/F1 for 0/1 matrices of shape (n, len(value_ids)).
 
     `include` marks the values that enter the macro averages (all by default); the paper
@@ -101,7 +106,9 @@ def best_threshold(gold: np.ndarray, prob: np.ndarray, grid: np.ndarray | None =
 
 
 def tune_thresholds(gold: np.ndarray, prob: np.ndarray) -> np.ndarray:
-    return np.array([best_threshold(gold[:, j], prob[:, j])[0] for j in range(gold.shape[1])], dtype=np.float64)
+    return np.array(
+        [best_threshold(gold[:, j], prob[:, j])[0] for j in range(gold.shape[1])], dtype=np.float64
+    )
 
 
 def fit_platt(gold: np.ndarray, logits: np.ndarray, iters: int = 200) -> np.ndarray:
@@ -112,6 +119,7 @@ def fit_platt(gold: np.ndarray, logits: np.ndarray, iters: int = 200) -> np.ndar
         # Platt's smoothed targets keep the fit finite on separable or rare values
         n1, n0 = y.sum(), len(y) - y.sum()
         t = np.where(y > 0, (n1 + 1) / (n1 + 2), 1 / (n0 + 2))
+
         def loss(a: float, b: float, x: np.ndarray = x, t: np.ndarray = t) -> float:
             z = a * x + b  # cross-entropy with the smoothed targets, computed without overflow
             return float(np.sum(t * np.logaddexp(0.0, -z) + (1 - t) * np.logaddexp(0.0, z)))
@@ -152,9 +160,13 @@ def format_report(rep: Report, title: str = "", value_names: dict[str, str] | No
     lines = [title] if title else []
     lines.append(f"{'value':<28} {'P':>6} {'R':>6} {'F1':>6} {'support':>8} {'pred':>6}")
     for m in rep.per_value:
-        lines.append(f"{names.get(m.value_id, m.value_id):<28} {m.precision:6.3f} {m.recall:6.3f} {m.f1:6.3f} "
-                     f"{m.support:8d} {m.predicted:6d}")
+        lines.append(
+            f"{names.get(m.value_id, m.value_id):<28} {m.precision:6.3f} {m.recall:6.3f} {m.f1:6.3f} "
+            f"{m.support:8d} {m.predicted:6d}"
+        )
     lines.append(f"macro_f1     {rep.macro_f1:.4f}   (mean of per-value F1, n={rep.n})")
-    lines.append(f"valueeval_f1 {rep.valueeval_f1:.4f}   (harmonic mean of macro-P {rep.macro_precision:.4f} "
-                 f"and macro-R {rep.macro_recall:.4f})")
+    lines.append(
+        f"valueeval_f1 {rep.valueeval_f1:.4f}   (harmonic mean of macro-P {rep.macro_precision:.4f} "
+        f"and macro-R {rep.macro_recall:.4f})"
+    )
     return "\n".join(lines)

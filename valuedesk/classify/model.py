@@ -40,13 +40,14 @@ import numpy as np
 
 from valuedesk.classify import onnx_backend
 from valuedesk.classify.base import Evidence, Profile, ValueScore
-from valuedesk.classify.data import REPO_ROOT, lines_text
+from valuedesk.classify.data import lines_text
 from valuedesk.classify.evidence import Window, attribute, line_coverage, loo_texts, make_windows
 from valuedesk.classify.tokens import CONFIG_FILE, DELTA_FILE, ModelLoadError, token_counts
+from valuedesk.resources import model_dir
 from valuedesk.script import ScriptLine
 from valuedesk.values import VALUE_IDS, Label
 
-DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "value-minilm"
+DEFAULT_MODEL_DIR = model_dir()
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,11 @@ class HeadLogits:
     dominance: np.ndarray | None
 
     def rows(self, start: int, stop: int) -> HeadLogits:
-        return HeadLogits(self.presence[start:stop],
-                          None if self.polarity is None else self.polarity[start:stop],
-                          None if self.dominance is None else self.dominance[start:stop])
+        return HeadLogits(
+            self.presence[start:stop],
+            None if self.polarity is None else self.polarity[start:stop],
+            None if self.dominance is None else self.dominance[start:stop],
+        )
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -101,9 +104,14 @@ def video_heads(window: HeadLogits) -> tuple[np.ndarray, np.ndarray | None, np.n
     return scores, pol, dom, best
 
 
-def decide_labels(scores: np.ndarray, thresholds: np.ndarray, polarity: np.ndarray | None,
-                  dominance: np.ndarray | None, rules: VideoRules,
-                  coverage: np.ndarray | None = None) -> np.ndarray:
+def decide_labels(
+    scores: np.ndarray,
+    thresholds: np.ndarray,
+    polarity: np.ndarray | None,
+    dominance: np.ndarray | None,
+    rules: VideoRules,
+    coverage: np.ndarray | None = None,
+) -> np.ndarray:
     """The 4-way labels of one post from its video-level head outputs (the one decision rule).
 
     Used at run time and when thresholds are tuned on dev, so both apply exactly the same rule.
@@ -128,12 +136,16 @@ def decide_labels(scores: np.ndarray, thresholds: np.ndarray, polarity: np.ndarr
             dom[:] = False
             dom[keep] = True
     else:
-        dom = dominant_mask(scores, endorsed, coverage if coverage is not None else np.zeros_like(scores), rules)
+        dom = dominant_mask(
+            scores, endorsed, coverage if coverage is not None else np.zeros_like(scores), rules
+        )
     labels[dom & endorsed] = int(Label.DOMINANT)
     return labels
 
 
-def dominant_mask(scores: np.ndarray, present: np.ndarray, coverage: np.ndarray, rules: VideoRules) -> np.ndarray:
+def dominant_mask(
+    scores: np.ndarray, present: np.ndarray, coverage: np.ndarray, rules: VideoRules
+) -> np.ndarray:
     """Which present values are dominant (see the module docstring for the rule)."""
     dom = present & (scores >= rules.dominant_prob) & (coverage >= rules.dominant_coverage)
     if present.any():
@@ -159,15 +171,20 @@ def read_config(model_dir: Path) -> dict[str, Any]:
     """config.json of a model folder (ModelLoadError when the folder is not a model)."""
     cfg_path = model_dir / CONFIG_FILE
     if not cfg_path.is_file() or not (model_dir / DELTA_FILE).is_file():
-        raise ModelLoadError(f"{model_dir} is not a ValueDesk model folder (needs {CONFIG_FILE} and {DELTA_FILE})")
+        raise ModelLoadError(
+            f"{model_dir} is not a ValueDesk model folder (needs {CONFIG_FILE} and {DELTA_FILE})"
+        )
     cfg: dict[str, Any] = json.loads(cfg_path.read_text(encoding="utf-8"))
     return cfg
 
 
 def value_net_files(model_dir: Path) -> list[tuple[str, Path]]:
     """The files a trained network is built from (its ONNX cache key): config, delta, the base package."""
-    return [("model/" + CONFIG_FILE, model_dir / CONFIG_FILE), ("model/" + DELTA_FILE, model_dir / DELTA_FILE),
-            *onnx_backend.base_files()]
+    return [
+        ("model/" + CONFIG_FILE, model_dir / CONFIG_FILE),
+        ("model/" + DELTA_FILE, model_dir / DELTA_FILE),
+        *onnx_backend.base_files(),
+    ]
 
 
 def load_value_onnx(model_dir: Path, max_length: int = 128) -> onnx_backend.OnnxTextNet:
@@ -190,9 +207,16 @@ class TrainedClassifier:
     `self.backend` tells which one is in use.
     """
 
-    def __init__(self, model_dir: str | Path = DEFAULT_MODEL_DIR, *, shape: str | None = None,
-                 rules: VideoRules | None = None, device: str = "cpu", batch_size: int = 64,
-                 backend: str | None = None) -> None:
+    def __init__(
+        self,
+        model_dir: str | Path = DEFAULT_MODEL_DIR,
+        *,
+        shape: str | None = None,
+        rules: VideoRules | None = None,
+        device: str = "cpu",
+        batch_size: int = 64,
+        backend: str | None = None,
+    ) -> None:
         self.model_dir = Path(model_dir)
         self.config = read_config(self.model_dir)
         self.device = device
@@ -239,8 +263,9 @@ class TrainedClassifier:
         """Pick the calibration/threshold set ("script" at run time, "argument" for ValueEval input)."""
         calib = self.config.get("calibration", {})
         if shape not in calib:
-            raise ModelLoadError(f"{self.model_dir} has no calibration for input shape {shape!r} "
-                                 f"(has {sorted(calib)})")
+            raise ModelLoadError(
+                f"{self.model_dir} has no calibration for input shape {shape!r} (has {sorted(calib)})"
+            )
         self.shape = shape
         c = calib[shape]
         self.platt = np.array([c["platt"][v] for v in VALUE_IDS], dtype=np.float64)
@@ -262,9 +287,14 @@ class TrainedClassifier:
         k = self.n_values
         raw = np.asarray(raw, dtype=np.float64).reshape(len(raw), k * len(self.heads))
         parts = {h: raw[:, i * k : (i + 1) * k] for i, h in enumerate(self.heads)}
-        presence = parts["presence_argument"] if self.shape == "argument" and "presence_argument" in parts \
+        presence = (
+            parts["presence_argument"]
+            if self.shape == "argument" and "presence_argument" in parts
             else parts["presence"]
-        return HeadLogits(presence * self.platt[:, 0] + self.platt[:, 1], parts.get("polarity"), parts.get("dominance"))
+        )
+        return HeadLogits(
+            presence * self.platt[:, 0] + self.platt[:, 1], parts.get("polarity"), parts.get("dominance")
+        )
 
     def head_logits(self, texts: list[str]) -> HeadLogits:
         return self.split_heads(self.raw_logits(texts))
@@ -289,7 +319,9 @@ class TrainedClassifier:
     def classify(self, lines: Sequence[ScriptLine]) -> Profile:
         return self.classify_many([lines])[0]
 
-    def classify_many(self, scripts: Sequence[Sequence[ScriptLine]], *, evidence: bool = True) -> list[Profile]:
+    def classify_many(
+        self, scripts: Sequence[Sequence[ScriptLine]], *, evidence: bool = True
+    ) -> list[Profile]:
         """Classify several scripts with all windows (and leave-one-out texts) in shared batches."""
         plan: list[tuple[list[ScriptLine], list[Window]]] = []
         texts: list[str] = []
@@ -352,26 +384,45 @@ class TrainedClassifier:
                 dom[i] = z.dominance[best, cols]
         return HeadLogits(pres, pol, dom)
 
-    def _profile(self, lines: list[ScriptLine], wins: list[Window], zw: HeadLogits,
-                 loo: list[HeadLogits] | None) -> Profile:
+    def _profile(
+        self, lines: list[ScriptLine], wins: list[Window], zw: HeadLogits, loo: list[HeadLogits] | None
+    ) -> Profile:
         k = len(VALUE_IDS)
         if not wins:  # an empty script expresses nothing
-            return Profile(self.model_id, {v: ValueScore(v, 0.0, Label.ABSENT, float(t), 0.0)
-                                           for v, t in zip(VALUE_IDS, self.thresholds, strict=True)}, [])
+            return Profile(
+                self.model_id,
+                {
+                    v: ValueScore(v, 0.0, Label.ABSENT, float(t), 0.0)
+                    for v, t in zip(VALUE_IDS, self.thresholds, strict=True)
+                },
+                [],
+            )
         scores, pol, dom, _best = video_heads(zw)
         win_present = sigmoid(zw.presence) >= self.thresholds
         coverage = line_coverage(len(lines), wins, win_present)
         labels = decide_labels(scores, self.thresholds, pol, dom, self.rules, coverage)
         ev: list[Evidence] = []
         if loo is not None:
-            ev = attribute(lines, wins, label_support(zw, labels), [label_support(x, labels) for x in loo],
-                           VALUE_IDS, labels != int(Label.ABSENT), np.full(k, np.inf),
-                           top_k=self.rules.evidence_top_k)
+            ev = attribute(
+                lines,
+                wins,
+                label_support(zw, labels),
+                [label_support(x, labels) for x in loo],
+                VALUE_IDS,
+                labels != int(Label.ABSENT),
+                np.full(k, np.inf),
+                top_k=self.rules.evidence_top_k,
+            )
         p_against = sigmoid(pol) if pol is not None else np.zeros(k)
         result: dict[str, ValueScore] = {}
         for j, vid in enumerate(VALUE_IDS):
-            result[vid] = ValueScore(vid, round(float(scores[j]), 4), Label(int(labels[j])), float(self.thresholds[j]),
-                                     round(float(p_against[j]), 4))
+            result[vid] = ValueScore(
+                vid,
+                round(float(scores[j]), 4),
+                Label(int(labels[j])),
+                float(self.thresholds[j]),
+                round(float(p_against[j]), 4),
+            )
         return Profile(self.model_id, result, ev)
 
 

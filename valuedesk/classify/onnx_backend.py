@@ -98,8 +98,10 @@ def base_files() -> list[tuple[str, Path]]:
 def cache_key(kind: str, files: Iterable[tuple[str, Path]]) -> str:
     """SHA-256 of what the exported graph depends on (names and contents of `files`, versions)."""
     h = hashlib.sha256()
-    h.update(f"{kind}|export={EXPORT_VERSION}|opset={OPSET}|torch={_version('torch')}"
-             f"|onnxruntime={_version('onnxruntime')}\n".encode())
+    h.update(
+        f"{kind}|export={EXPORT_VERSION}|opset={OPSET}|torch={_version('torch')}"
+        f"|onnxruntime={_version('onnxruntime')}\n".encode()
+    )
     for name, path in files:
         h.update(f"{name}\0".encode())
         with open(path, "rb") as fh:
@@ -132,7 +134,9 @@ def memo_cache_key(kind: str, files: list[tuple[str, Path]], folder: Path) -> st
     known[sig] = key
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(index, lambda tmp: tmp.write_text(json.dumps(dict(list(known.items())[-64:])), encoding="utf-8"))
+        _write_atomic(
+            index, lambda tmp: tmp.write_text(json.dumps(dict(list(known.items())[-64:])), encoding="utf-8")
+        )
     return key
 
 
@@ -237,9 +241,15 @@ def cached_net(kind: str, files: list[tuple[str, Path]], exporter: Exporter) -> 
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = _write_atomic(path, lambda tmp: _export_checked(tmp, exporter))
-        meta = {"kind": kind, "key": key, "size": path.stat().st_size, "opset": OPSET,
-                "torch": _version("torch"), "onnxruntime": _version("onnxruntime"),
-                "probe": np.asarray(probe, dtype=np.float32).tolist()}
+        meta = {
+            "kind": kind,
+            "key": key,
+            "size": path.stat().st_size,
+            "opset": OPSET,
+            "torch": _version("torch"),
+            "onnxruntime": _version("onnxruntime"),
+            "probe": np.asarray(probe, dtype=np.float32).tolist(),
+        }
         _write_atomic(meta_path, lambda tmp: tmp.write_text(json.dumps(meta), encoding="utf-8"))
     except (CacheError, ModelLoadError):
         raise

@@ -66,11 +66,19 @@ def export_module(module: nn.Module, path: Path, max_length: int = 128) -> np.nd
     with warnings.catch_warnings(), _without_onnx_package(), torch.no_grad():
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            module, (dummy["input_ids"], dummy["attention_mask"]), str(path),
-            input_names=["input_ids", "attention_mask"], output_names=["output"],
-            dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
-                          "output": {0: "batch"}},
-            opset_version=OPSET, do_constant_folding=True, dynamo=False,
+            module,
+            (dummy["input_ids"], dummy["attention_mask"]),
+            str(path),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["output"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "sequence"},
+                "attention_mask": {0: "batch", 1: "sequence"},
+                "output": {0: "batch"},
+            },
+            opset_version=OPSET,
+            do_constant_folding=True,
+            dynamo=False,
         )
         probe = tokenize(list(PROBE_TEXTS), max_length)
         return module(probe["input_ids"], probe["attention_mask"]).float().numpy()

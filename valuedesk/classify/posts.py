@@ -54,13 +54,17 @@ class Post:
         if self.caption.strip():
             out.append(ScriptLine(0, end, "caption", "", self.caption.strip()))
         if self.hashtags:
-            out.append(ScriptLine(0, end, "caption", "", " ".join("#" + t.lstrip("#") for t in self.hashtags)))
+            out.append(
+                ScriptLine(0, end, "caption", "", " ".join("#" + t.lstrip("#") for t in self.hashtags))
+            )
         return out
 
     def model_input(self, kinds: Sequence[str] = CONTENT_KINDS) -> tuple[list[ScriptLine], list[int | None]]:
         """The lines the classifier reads, in the analysis pipeline's order (the caption first, then
         time order: script.order_lines), and for each its index in `lines` (None: caption/hashtags)."""
-        pairs: list[tuple[ScriptLine, int | None]] = [(ln, i) for i, ln in enumerate(self.lines) if ln.kind in kinds]
+        pairs: list[tuple[ScriptLine, int | None]] = [
+            (ln, i) for i, ln in enumerate(self.lines) if ln.kind in kinds
+        ]
         if "caption" in kinds:
             pairs += [(ln, None) for ln in self.caption_lines()]
         pairs.sort(key=lambda p: line_order_key(p[0]))  # stable: equal keys keep the file's order
@@ -163,9 +167,17 @@ def parse_post(obj: Any, where: str) -> Post:
         duration = max(ln.end_ms for ln in lines) / 1000
     labels = parse_labels(obj["labels"], where) if obj.get("labels") is not None else None
     known = {"id", "creator", "caption", "hashtags", "has_sound", "duration_s", "lines", "labels"}
-    return Post(pid, _string(obj, "creator", where), _string(obj, "caption", where),
-                [h.strip() for h in hashtags if h.strip()], has_sound, duration, lines, labels,
-                {k: v for k, v in obj.items() if k not in known})
+    return Post(
+        pid,
+        _string(obj, "creator", where),
+        _string(obj, "caption", where),
+        [h.strip() for h in hashtags if h.strip()],
+        has_sound,
+        duration,
+        lines,
+        labels,
+        {k: v for k, v in obj.items() if k not in known},
+    )
 
 
 def _json_lines(path: Path) -> Iterable[tuple[str, Any]]:
@@ -223,29 +235,48 @@ def attach_labels(posts: Sequence[Post], labels: dict[str, dict[str, int]], sour
     if missing:
         shown = ", ".join(repr(m) for m in missing[:5]) + (" …" if len(missing) > 5 else "")
         raise PostFormatError(f"{source}: no labels for {len(missing)} post(s): {shown}")
-    return [Post(p.id, p.creator, p.caption, p.hashtags, p.has_sound, p.duration_s, p.lines, labels[p.id], p.extra)
-            for p in posts]
+    return [
+        Post(
+            p.id, p.creator, p.caption, p.hashtags, p.has_sound, p.duration_s, p.lines, labels[p.id], p.extra
+        )
+        for p in posts
+    ]
 
 
 def labelled(posts: Sequence[Post], source: str) -> list[Post]:
     """The posts, refusing when any has no labels (evaluation and training need all of them)."""
     missing = [p.id for p in posts if p.labels is None]
     if missing:
-        raise PostFormatError(f"{source}: {len(missing)} post(s) have no 'labels' (first: {missing[0]!r}); "
-                              "add them or give --labels FILE")
+        raise PostFormatError(
+            f"{source}: {len(missing)} post(s) have no 'labels' (first: {missing[0]!r}); "
+            "add them or give --labels FILE"
+        )
     return list(posts)
 
 
 def post_to_json(post: Post) -> dict[str, Any]:
     """The format's JSON object for a post (extra fields kept after the known ones)."""
+
     def sec(ms: int) -> float:
         return round(ms / 1000, 3)
 
     obj: dict[str, Any] = {
-        "id": post.id, "creator": post.creator, "caption": post.caption, "hashtags": list(post.hashtags),
-        "has_sound": post.has_sound, "duration_s": round(post.duration_s, 3),
-        "lines": [{"start_s": sec(ln.start_ms), "end_s": sec(ln.end_ms), "kind": ln.kind, "speaker": ln.speaker,
-                   "text": ln.text} for ln in post.lines],
+        "id": post.id,
+        "creator": post.creator,
+        "caption": post.caption,
+        "hashtags": list(post.hashtags),
+        "has_sound": post.has_sound,
+        "duration_s": round(post.duration_s, 3),
+        "lines": [
+            {
+                "start_s": sec(ln.start_ms),
+                "end_s": sec(ln.end_ms),
+                "kind": ln.kind,
+                "speaker": ln.speaker,
+                "text": ln.text,
+            }
+            for ln in post.lines
+        ],
     }
     if post.labels is not None:
         obj["labels"] = {v: int(post.labels[v]) for v in VALUE_IDS}

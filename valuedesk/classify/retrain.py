@@ -85,11 +85,15 @@ def check_examples(examples: Sequence[ReviewedExample]) -> None:
     """Refuse (with what to do) when the reviews cannot support a retrain and an honest test."""
     n = len(examples)
     if n < MIN_VIDEOS:
-        raise RetrainRefused(f"retraining needs human reviews on at least {MIN_VIDEOS} videos; this project has "
-                             f"{n}. Review more videos (accept or correct their value labels) and try again.")
+        raise RetrainRefused(
+            f"retraining needs human reviews on at least {MIN_VIDEOS} videos; this project has "
+            f"{n}. Review more videos (accept or correct their value labels) and try again."
+        )
     if not any(int(lab) != 0 for ex in examples for lab in ex.labels.values()):
-        raise RetrainRefused(f"all reviewed labels on the {n} reviewed videos are 'absent' (0); retraining needs at "
-                             "least one reviewed value that is present, dominant or contradicted.")
+        raise RetrainRefused(
+            f"all reviewed labels on the {n} reviewed videos are 'absent' (0); retraining needs at "
+            "least one reviewed value that is present, dominant or contradicted."
+        )
 
 
 def fold_indices(n: int, k: int, seed: int) -> list[list[int]]:
@@ -182,7 +186,9 @@ def fine_tune(clf: TrainedClassifier, videos: Sequence[_Video], cfg: RetrainConf
             if video_pol:
                 loss = loss + _masked_bce(torch.stack(video_pol), (lab == -1).float(), m * (lab != 0).float())
             if video_dom:
-                loss = loss + 0.5 * _masked_bce(torch.stack(video_dom), (lab == 2).float(), m * (lab >= 1).float())
+                loss = loss + 0.5 * _masked_bce(
+                    torch.stack(video_dom), (lab == 2).float(), m * (lab >= 1).float()
+                )
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -198,40 +204,57 @@ def _predict(clf: TrainedClassifier, examples: Sequence[ReviewedExample]) -> np.
     return labels_matrix(classify_all(clf, [ex.lines for ex in examples]))
 
 
-def format_summary(before: ProjectReport, after: ProjectReport, examples: Sequence[ReviewedExample],
-                   folds: int, polarity: bool) -> str:
+def format_summary(
+    before: ProjectReport,
+    after: ProjectReport,
+    examples: Sequence[ReviewedExample],
+    folds: int,
+    polarity: bool,
+) -> str:
     """Per-value and macro P/R/F1 for endorsed (1/2), before → after, plus the contradicted truth."""
     reviewed = {v: sum(v in ex.labels for ex in examples) for v in VALUE_IDS}
     how = "leave-one-video-out" if folds == len(examples) else f"{folds}-fold"
-    out = [f"Held-out figures on {before.videos} reviewed videos ({before.reviewed_cells} reviewed value labels), "
-           f"{how}: each video scored by a model that never saw it.",
-           "", "endorsed (1 or 2)   before = shipped model, after = retrained",
-           f"{'value':<26} {'reviewed':>8} {'gold':>5} {'P before→after':>15} {'R before→after':>15} "
-           f"{'F1 before→after':>16}"]
+    out = [
+        f"Held-out figures on {before.videos} reviewed videos ({before.reviewed_cells} reviewed value labels), "
+        f"{how}: each video scored by a model that never saw it.",
+        "",
+        "endorsed (1 or 2)   before = shipped model, after = retrained",
+        f"{'value':<26} {'reviewed':>8} {'gold':>5} {'P before→after':>15} {'R before→after':>15} "
+        f"{'F1 before→after':>16}",
+    ]
     for b, a in zip(before.endorsed.per_value, after.endorsed.per_value, strict=True):
         if not reviewed[b.value_id]:
             continue
-        out.append(f"{BY_ID[b.value_id].name:<26} {reviewed[b.value_id]:8d} {b.support:5d} "
-                   f"{b.precision:7.2f}→{a.precision:<7.2f} {b.recall:7.2f}→{a.recall:<7.2f} "
-                   f"{b.f1:8.2f}→{a.f1:.2f}")
+        out.append(
+            f"{BY_ID[b.value_id].name:<26} {reviewed[b.value_id]:8d} {b.support:5d} "
+            f"{b.precision:7.2f}→{a.precision:<7.2f} {b.recall:7.2f}→{a.recall:<7.2f} "
+            f"{b.f1:8.2f}→{a.f1:.2f}"
+        )
     unrev = len(VALUE_IDS) - sum(1 for v in reviewed.values() if v)
     if unrev:
         out.append(f"({unrev} values never reviewed are not shown)")
     be, ae = before.endorsed, after.endorsed
-    out += [f"macro_f1      {be.macro_f1:.4f} → {ae.macro_f1:.4f}   (mean of per-value F1; values under 5 % "
-            "of their reviewed labels are left out)",
-            f"valueeval_f1  {be.valueeval_f1:.4f} → {ae.valueeval_f1:.4f}",
-            f"weighted_f1   {be.weighted_f1:.4f} → {ae.weighted_f1:.4f}"]
+    out += [
+        f"macro_f1      {be.macro_f1:.4f} → {ae.macro_f1:.4f}   (mean of per-value F1; values under 5 % "
+        "of their reviewed labels are left out)",
+        f"valueeval_f1  {be.valueeval_f1:.4f} → {ae.valueeval_f1:.4f}",
+        f"weighted_f1   {be.weighted_f1:.4f} → {ae.weighted_f1:.4f}",
+    ]
     n_contra = sum(m.support for m in before.contradicted.per_value)
     pred_b = sum(m.predicted for m in before.contradicted.per_value)
     pred_a = sum(m.predicted for m in after.contradicted.per_value)
     bc, ac = before.contradicted, after.contradicted
-    out += ["", f"goes against (−1): {n_contra} reviewed label(s); predicted −1 before {pred_b}, after {pred_a}.",
-            f"macro_f1      {bc.macro_f1:.4f} → {ac.macro_f1:.4f}   (values with a reviewed −1 on at least 5 % "
-            "of their reviewed labels)"]
+    out += [
+        "",
+        f"goes against (−1): {n_contra} reviewed label(s); predicted −1 before {pred_b}, after {pred_a}.",
+        f"macro_f1      {bc.macro_f1:.4f} → {ac.macro_f1:.4f}   (values with a reviewed −1 on at least 5 % "
+        "of their reviewed labels)",
+    ]
     if not polarity:
-        out.append("  This model has no polarity head (a v1 model): it never outputs −1; retraining teaches it "
-                   "presence only.")
+        out.append(
+            "  This model has no polarity head (a v1 model): it never outputs −1; retraining teaches it "
+            "presence only."
+        )
     if before.videos < 10:
         out.append(f"  Caution: {before.videos} videos is very few; these figures move a lot with one video.")
     return "\n".join(out)
@@ -259,16 +282,24 @@ def _refuse_shipped(out_dir: Path, base_dir: Path) -> None:
     target = out_dir.resolve()
     for shipped in {DEFAULT_MODEL_DIR.resolve(), default_model_dir().resolve(), base_dir.resolve()}:
         if target == shipped or shipped in target.parents:
-            raise RetrainRefused(f"{out_dir} is inside the model retraining starts from ({shipped}); "
-                                 "choose another --out folder")
+            raise RetrainRefused(
+                f"{out_dir} is inside the model retraining starts from ({shipped}); "
+                "choose another --out folder"
+            )
     if out_dir.exists() and any(out_dir.iterdir()):
         raise RetrainRefused(f"{out_dir} already exists and is not empty; choose another --out folder")
 
 
 # ---------------------------------------------------------------- the whole job
-def retrain(examples: Sequence[ReviewedExample], out_dir: str | Path, *, base: str | Path | None = None,
-            config: RetrainConfig | None = None, provenance: dict[str, Any] | None = None,
-            log: Log = print) -> RetrainResult:
+def retrain(
+    examples: Sequence[ReviewedExample],
+    out_dir: str | Path,
+    *,
+    base: str | Path | None = None,
+    config: RetrainConfig | None = None,
+    provenance: dict[str, Any] | None = None,
+    log: Log = print,
+) -> RetrainResult:
     """Cross-validated before/after on the reviews, then the final model trained on all of them."""
     cfg = config or RetrainConfig()
     t0 = time.time()
@@ -308,12 +339,21 @@ def retrain(examples: Sequence[ReviewedExample], out_dir: str | Path, *, base: s
     clf.net.load_state_dict(start_state)
     losses = fine_tune(clf, training_videos(clf, examples), cfg, cfg.seed)
     stamp = dt.datetime.now().isoformat(timespec="seconds")
-    meta = {k2: v for k2, v in clf.config.items()
-            if k2 not in ("base", "base_fingerprint", "pooling", "n_values", "delta_file", "delta_format")}
+    meta = {
+        k2: v
+        for k2, v in clf.config.items()
+        if k2 not in ("base", "base_fingerprint", "pooling", "n_values", "delta_file", "delta_format")
+    }
     origin = str(clf.config.get("model_id", "valuedesk-minilm"))
     meta["model_id"] = f"{origin}+reviews-{out.name}"
-    meta["retrained_from"] = {"model_id": origin, "folder": str(base_dir), "at": stamp,
-                              "videos": n, "epochs": cfg.epochs, "loss": losses}
+    meta["retrained_from"] = {
+        "model_id": origin,
+        "folder": str(base_dir),
+        "at": stamp,
+        "videos": n,
+        "epochs": cfg.epochs,
+        "loss": losses,
+    }
     save_delta(clf.net, out, meta)
     record = {
         "created_at": stamp,
@@ -323,8 +363,10 @@ def retrain(examples: Sequence[ReviewedExample], out_dir: str | Path, *, base: s
         "protocol": f"{how} over reviewed videos; endorsed = label 1 or 2; only reviewed values count",
         "figures": {"before": before.as_dict(), "after": after.as_dict()},
         "final_training_loss": losses,
-        "videos": [{"video_id": int(ex.video_id), "reviewed_values": dict(sorted(ex.labels.items()))}
-                   for ex in examples],
+        "videos": [
+            {"video_id": int(ex.video_id), "reviewed_values": dict(sorted(ex.labels.items()))}
+            for ex in examples
+        ],
         **(provenance or {}),
     }
     (out / RESULT_FILE).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -333,21 +375,27 @@ def retrain(examples: Sequence[ReviewedExample], out_dir: str | Path, *, base: s
 
 def retrain_project(project: Any, out_dir: str | Path | None = None, **kwargs: Any) -> RetrainResult:
     """`retrain` on an open `Project`'s reviewed videos, recording which project/videos it came from."""
-    examples = project.reviewed_examples()
+    from valuedesk.review import reviewed_examples
+
+    examples = reviewed_examples(project)
     check_examples(examples)
     path = Path(project.path)
     shas = {}
     for ex in examples:
         shas[int(ex.video_id)] = str(project.video(ex.video_id).get("sha256", ""))
-    provenance = {"project": {"path": str(path.resolve()), "sha256": file_sha256(path)},
-                  "video_sha256": {str(k): v for k, v in shas.items()}}
+    provenance = {
+        "project": {"path": str(path.resolve()), "sha256": file_sha256(path)},
+        "video_sha256": {str(k): v for k, v in shas.items()},
+    }
     return retrain(examples, out_dir or default_out_dir(path), provenance=provenance, **kwargs)
 
 
 def usage_hint(out_dir: Path, project: Path | str = "…") -> str:
     """How to use the new model and how to switch back (printed by the CLI, shown by the GUI)."""
-    return (f"Use it:        valuedesk analyze … --classifier {out_dir}\n"
-            f"               (GUI: Analysis ▸ Settings… ▸ Value classifier = folder {out_dir})\n"
-            f"Measure it:    valuedesk evaluate --project {project} --model {out_dir}\n"
-            "Switch back:   --classifier trained (GUI: Value classifier = shipped model). "
-            "The shipped model was not changed.")
+    return (
+        f"Use it:        valuedesk analyze … --classifier {out_dir}\n"
+        f"               (GUI: Analysis ▸ Settings… ▸ Value classifier = folder {out_dir})\n"
+        f"Measure it:    valuedesk evaluate --project {project} --model {out_dir}\n"
+        "Switch back:   --classifier trained (GUI: Value classifier = shipped model). "
+        "The shipped model was not changed."
+    )

@@ -23,10 +23,21 @@ from valuedesk.values import VALUE_IDS
 
 # Words Whisper tiny often swaps or drops on fast, slangy speech.
 _CONFUSIONS: dict[str, tuple[str, ...]] = {
-    "their": ("there", "they're"), "there": ("their",), "your": ("you're",), "you're": ("your",),
-    "to": ("too", "two"), "gonna": ("going to", "gotta"), "wanna": ("want to", "wanna"), "it's": ("its",),
-    "lowkey": ("low key",), "literally": ("literally", "litterly"), "bro": ("bruh", "bro"),
-    "the": ("a", "the"), "and": ("an", "and"), "so": ("so", "sew"), "cause": ("cuz", "because"),
+    "their": ("there", "they're"),
+    "there": ("their",),
+    "your": ("you're",),
+    "you're": ("your",),
+    "to": ("too", "two"),
+    "gonna": ("going to", "gotta"),
+    "wanna": ("want to", "wanna"),
+    "it's": ("its",),
+    "lowkey": ("low key",),
+    "literally": ("literally", "litterly"),
+    "bro": ("bruh", "bro"),
+    "the": ("a", "the"),
+    "and": ("an", "and"),
+    "so": ("so", "sew"),
+    "cause": ("cuz", "because"),
 }
 _PUNCT = re.compile(r"[.,!?;:\"“”…]+")
 
@@ -49,8 +60,12 @@ def asr_noise(text: str, rng: random.Random, rate: float = 0.08) -> str:
 
 
 def noisy_lines(lines: Sequence[ScriptLine], rng: random.Random) -> list[ScriptLine]:
-    return [ScriptLine(ln.start_ms, ln.end_ms, ln.kind, ln.speaker, asr_noise(ln.text, rng)) if ln.kind == "speech"
-            else ln for ln in lines]
+    return [
+        ScriptLine(ln.start_ms, ln.end_ms, ln.kind, ln.speaker, asr_noise(ln.text, rng))
+        if ln.kind == "speech"
+        else ln
+        for ln in lines
+    ]
 
 
 @dataclass
@@ -68,8 +83,13 @@ def targets_from_labels(labels: np.ndarray) -> Targets:
     lab = np.asarray(labels, dtype=np.int64)
     nz = lab != 0
     endorsed = lab >= 1
-    return Targets(nz.astype(np.float32), (lab == -1).astype(np.float32), nz.astype(np.float32),
-                   (lab == 2).astype(np.float32), endorsed.astype(np.float32))
+    return Targets(
+        nz.astype(np.float32),
+        (lab == -1).astype(np.float32),
+        nz.astype(np.float32),
+        (lab == 2).astype(np.float32),
+        endorsed.astype(np.float32),
+    )
 
 
 def post_text(post: Post, kinds: Sequence[str] = CONTENT_KINDS) -> str:
@@ -90,7 +110,11 @@ def post_draws(post: Post, rng: random.Random, *, scene_share: float, noise_shar
 
 
 def label_matrix(posts: Sequence[Post]) -> np.ndarray:
-    return np.stack([p.label_vector() for p in posts]) if posts else np.zeros((0, len(VALUE_IDS)), dtype=np.int64)
+    return (
+        np.stack([p.label_vector() for p in posts])
+        if posts
+        else np.zeros((0, len(VALUE_IDS)), dtype=np.int64)
+    )
 
 
 TEST_BUCKETS, DEV_BUCKETS = 18, 24  # of 100 hash buckets: ≈ 18 % of creators test, ≈ 24 % dev

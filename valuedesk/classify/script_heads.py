@@ -82,13 +82,23 @@ def fit_heads(x: np.ndarray, gold: np.ndarray, c: float) -> tuple[np.ndarray, np
         nz = g != 0
         w[k + j], b[k + j] = _fit(x[nz], g[nz] == -1, c) if nz.any() else (np.zeros(x.shape[1]), -SATURATED)
         en = g >= 1
-        w[2 * k + j], b[2 * k + j] = _fit(x[en], g[en] == 2, c) if en.any() else (np.zeros(x.shape[1]), -SATURATED)
+        w[2 * k + j], b[2 * k + j] = (
+            _fit(x[en], g[en] == 2, c) if en.any() else (np.zeros(x.shape[1]), -SATURATED)
+        )
     return w, b
 
 
-def refit_script_heads(model_dir: Path, out_dir: Path, train: Sequence[Post], dev: Sequence[Post], *,
-                       seed: int, max_length: int, score: Callable[[np.ndarray, np.ndarray], float],
-                       log: Callable[[str], None] = print) -> dict[str, Any]:
+def refit_script_heads(
+    model_dir: Path,
+    out_dir: Path,
+    train: Sequence[Post],
+    dev: Sequence[Post],
+    *,
+    seed: int,
+    max_length: int,
+    score: Callable[[np.ndarray, np.ndarray], float],
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
     """Refit the heads of `model_dir`'s network and write the model to `out_dir`; returns what was chosen.
 
     `score(gold, logits)` rates dev logits (n, 3·19) against dev gold labels (higher is better).
@@ -122,8 +132,12 @@ def refit_script_heads(model_dir: Path, out_dir: Path, train: Sequence[Post], de
         head.bias.copy_(torch.from_numpy(np.concatenate([b_raw, old_b])).float())
     net.head = head
     net.heads = HEADS_V2_SCRIPT
-    meta = {kk: v for kk, v in cfg.items()
-            if kk not in ("base", "base_fingerprint", "pooling", "n_values", "heads", "delta_file", "delta_format")}
+    meta = {
+        kk: v
+        for kk, v in cfg.items()
+        if kk
+        not in ("base", "base_fingerprint", "pooling", "n_values", "heads", "delta_file", "delta_format")
+    }
     chosen = {"C": c, "dev_score_by_C": tried, "train_draws": len(texts), "train_posts": len(train)}
     meta["script_heads"] = chosen
     save_delta(net, out_dir, meta)

@@ -34,11 +34,18 @@ class PolarityReport:
     posts: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {"posts": self.posts, "exact_cells": self.exact_cells, "exact_posts": self.exact_posts,
-                "exact_nonzero": self.exact_nonzero,
-                "endorsed": self.endorsed.as_dict(), "contradicted": self.contradicted.as_dict(),
-                "floor": {"endorsed": self.endorsed_floor.as_dict(),
-                          "contradicted": self.contradicted_floor.as_dict()}}
+        return {
+            "posts": self.posts,
+            "exact_cells": self.exact_cells,
+            "exact_posts": self.exact_posts,
+            "exact_nonzero": self.exact_nonzero,
+            "endorsed": self.endorsed.as_dict(),
+            "contradicted": self.contradicted.as_dict(),
+            "floor": {
+                "endorsed": self.endorsed_floor.as_dict(),
+                "contradicted": self.contradicted_floor.as_dict(),
+            },
+        }
 
 
 def _check(gold: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -96,8 +103,10 @@ def _value_rows(rep: Report, floor: Report, include: list[bool], names: dict[str
     rows = [f"{'value':<28} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5} {'pred':>5} {'floor F1':>9}"]
     for m, f, inc in zip(rep.per_value, floor.per_value, include, strict=True):
         mark = "" if inc else "  (not in macro)"
-        rows.append(f"{names.get(m.value_id, m.value_id):<28} {m.precision:6.3f} {m.recall:6.3f} {m.f1:6.3f} "
-                    f"{m.support:5d} {m.predicted:5d} {f.f1:9.3f}{mark}")
+        rows.append(
+            f"{names.get(m.value_id, m.value_id):<28} {m.precision:6.3f} {m.recall:6.3f} {m.f1:6.3f} "
+            f"{m.support:5d} {m.predicted:5d} {f.f1:9.3f}{mark}"
+        )
     return rows
 
 
@@ -108,14 +117,33 @@ def format_polarity_report(rep: PolarityReport, title: str = "") -> str:
     inc_c = [m.support >= MIN_CONTRADICTED_COUNT for m in rep.contradicted.per_value]
     out = [title] if title else []
     for label, r, floor, inc, rule in (
-        ("endorsed (1 or 2)", rep.endorsed, rep.endorsed_floor, inc_e, f"gold frequency ≥ {MIN_ENDORSED_FREQUENCY:.0%}"),
-        ("contradicted (−1)", rep.contradicted, rep.contradicted_floor, inc_c, f"≥ {MIN_CONTRADICTED_COUNT} gold −1"),
+        (
+            "endorsed (1 or 2)",
+            rep.endorsed,
+            rep.endorsed_floor,
+            inc_e,
+            f"gold frequency ≥ {MIN_ENDORSED_FREQUENCY:.0%}",
+        ),
+        (
+            "contradicted (−1)",
+            rep.contradicted,
+            rep.contradicted_floor,
+            inc_c,
+            f"≥ {MIN_CONTRADICTED_COUNT} gold −1",
+        ),
     ):
         out += ["", label, *_value_rows(r, floor, inc, names)]
-        out.append(f"macro_f1     {r.macro_f1:.4f}   predict-all floor {floor.macro_f1:.4f}   "
-                   f"(values with {rule}: {sum(inc)})")
-        out.append(f"weighted_f1  {r.weighted_f1:.4f}   predict-all floor {floor.weighted_f1:.4f}   "
-                   f"macro-P {r.macro_precision:.4f}  macro-R {r.macro_recall:.4f}")
-    out += ["", f"exact 4-way agreement: {rep.exact_cells:.4f} of cells, {rep.exact_nonzero:.4f} of cells where "
-                f"gold or prediction is not absent, {rep.exact_posts:.4f} of posts (all 19 right); n={rep.posts} posts"]
+        out.append(
+            f"macro_f1     {r.macro_f1:.4f}   predict-all floor {floor.macro_f1:.4f}   "
+            f"(values with {rule}: {sum(inc)})"
+        )
+        out.append(
+            f"weighted_f1  {r.weighted_f1:.4f}   predict-all floor {floor.weighted_f1:.4f}   "
+            f"macro-P {r.macro_precision:.4f}  macro-R {r.macro_recall:.4f}"
+        )
+    out += [
+        "",
+        f"exact 4-way agreement: {rep.exact_cells:.4f} of cells, {rep.exact_nonzero:.4f} of cells where "
+        f"gold or prediction is not absent, {rep.exact_posts:.4f} of posts (all 19 right); n={rep.posts} posts",
+    ]
     return "\n".join(out)

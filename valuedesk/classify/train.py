@@ -85,7 +85,9 @@ class TrainConfig:
     polarity_weight: float = 1.0
     dominance_weight: float = 0.5
     max_scripts: int | None = None  # cap on training posts (tests)
-    arguments_per_epoch: int | None = 3000  # Touché23/Webis arguments drawn per epoch, fresh each epoch (None: all)
+    arguments_per_epoch: int | None = (
+        3000  # Touché23/Webis arguments drawn per epoch, fresh each epoch (None: all)
+    )
 
 
 @dataclass
@@ -121,7 +123,9 @@ def pos_weights(labels: np.ndarray) -> torch.Tensor:
     return torch.tensor(np.sqrt(np.maximum(neg, 1) / np.maximum(pos, 1)), dtype=torch.float32)
 
 
-def load_training_data(data_dir: Path, webis_dir: Path | None, log: Callable[[str], None]) -> tuple[Dataset, Dataset]:
+def load_training_data(
+    data_dir: Path, webis_dir: Path | None, log: Callable[[str], None]
+) -> tuple[Dataset, Dataset]:
     """Touché23 training (+ Webis-22 extras, deduplicated, never a validation argument) and validation."""
     train = load_split(data_dir, "training")
     val = load_split(data_dir, "validation")
@@ -139,7 +143,9 @@ def load_training_data(data_dir: Path, webis_dir: Path | None, log: Callable[[st
 def _eval_logits(net: ValueNet, val: Dataset, max_length: int) -> dict[str, np.ndarray]:
     net.eval()
     k = len(VALUE_IDS)  # the presence head (v2 nets also have polarity and dominance columns)
-    return {s: predict_logits(net, eval_texts(val, s), max_length=max_length).numpy()[:, :k] for s in EVAL_SHAPES}
+    return {
+        s: predict_logits(net, eval_texts(val, s), max_length=max_length).numpy()[:, :k] for s in EVAL_SHAPES
+    }
 
 
 def calibrate(gold: np.ndarray, logits: dict[str, np.ndarray]) -> dict[str, dict[str, Any]]:
@@ -150,7 +156,10 @@ def calibrate(gold: np.ndarray, logits: dict[str, np.ndarray]) -> dict[str, dict
         prob = apply_platt(lg, platt)
         thr = tune_thresholds(gold, prob)
         out[shape] = {
-            "platt": {v: [round(float(a), 6), round(float(b), 6)] for v, (a, b) in zip(VALUE_IDS, platt, strict=True)},
+            "platt": {
+                v: [round(float(a), 6), round(float(b), 6)]
+                for v, (a, b) in zip(VALUE_IDS, platt, strict=True)
+            },
             "thresholds": {v: round(float(t), 4) for v, t in zip(VALUE_IDS, thr, strict=True)},
         }
     return out
@@ -197,18 +206,31 @@ class _Sample:
     level1: np.ndarray | None
 
 
-def _epoch_samples(args: list[Argument], posts: list[Post], rng: random.Random, cfg: TrainConfig) -> list[_Sample]:
+def _epoch_samples(
+    args: list[Argument], posts: list[Post], rng: random.Random, cfg: TrainConfig
+) -> list[_Sample]:
     k = len(VALUE_IDS)
     zeros = np.zeros(k, dtype=np.float32)
     if cfg.arguments_per_epoch and cfg.arguments_per_epoch < len(args):
         args = rng.sample(args, cfg.arguments_per_epoch)  # a fresh sample each epoch
-    out = [_Sample(s.text, s.labels, zeros, zeros, zeros, zeros, s.level1)
-           for s in epoch_inputs(args, rng, cfg.shape_mix)]
+    out = [
+        _Sample(s.text, s.labels, zeros, zeros, zeros, zeros, s.level1)
+        for s in epoch_inputs(args, rng, cfg.shape_mix)
+    ]
     for _ in range(cfg.script_repeats):
         for p in posts:
             t = targets_from_labels(p.label_vector())
-            out.append(_Sample(post_draws(p, rng, scene_share=cfg.scene_share, noise_share=cfg.noise_share),
-                               t.presence, t.polarity, t.polarity_mask, t.dominance, t.dominance_mask, None))
+            out.append(
+                _Sample(
+                    post_draws(p, rng, scene_share=cfg.scene_share, noise_share=cfg.noise_share),
+                    t.presence,
+                    t.polarity,
+                    t.polarity_mask,
+                    t.dominance,
+                    t.dominance_mask,
+                    None,
+                )
+            )
     return out
 
 
@@ -219,8 +241,13 @@ def _columns(samples: list[_Sample], batch: list[int]) -> Callable[[str], torch.
     return col
 
 
-def _masked_bce(logits: torch.Tensor, y: torch.Tensor, mask: torch.Tensor, pos_weight: torch.Tensor) -> torch.Tensor:
-    cells = nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none", pos_weight=pos_weight) * mask
+def _masked_bce(
+    logits: torch.Tensor, y: torch.Tensor, mask: torch.Tensor, pos_weight: torch.Tensor
+) -> torch.Tensor:
+    cells = (
+        nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none", pos_weight=pos_weight)
+        * mask
+    )
     return cells.sum() / mask.sum().clamp(min=1.0)
 
 
@@ -233,14 +260,24 @@ def _dev_labels(net: ValueNet, dev: list[Post], max_length: int) -> tuple[np.nda
     k = len(VALUE_IDS)
     pres, pol, dom = z[:, :k], z[:, k : 2 * k], z[:, 2 * k :]
     rules = VideoRules()
-    pred = np.stack([decide_labels(1 / (1 + np.exp(-pres[i])), np.full(k, 0.5), pol[i], dom[i], rules)
-                     for i in range(len(dev))])
+    pred = np.stack(
+        [
+            decide_labels(1 / (1 + np.exp(-pres[i])), np.full(k, 0.5), pol[i], dom[i], rules)
+            for i in range(len(dev))
+        ]
+    )
     return label_matrix(dev), pred
 
 
-def train(data_dir: str | Path, out_dir: str | Path, *, webis_dir: str | Path | None = None,
-          scripts_dir: str | Path | None = None, config: TrainConfig | None = None,
-          log: Callable[[str], None] = print) -> TrainResult:
+def train(
+    data_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    webis_dir: str | Path | None = None,
+    scripts_dir: str | Path | None = None,
+    config: TrainConfig | None = None,
+    log: Callable[[str], None] = print,
+) -> TrainResult:
     """Train on Touché23 (+ Webis) and the script corpus, tune on validation/dev, write a model folder."""
     from valuedesk.classify.model import VideoRules
 
@@ -265,25 +302,38 @@ def train(data_dir: str | Path, out_dir: str | Path, *, webis_dir: str | Path | 
     args: list[Argument] = train_ds.arguments
     use_aux = cfg.aux_weight > 0 and all(a.level1 is not None for a in args)
     n_aux = len(train_ds.level1_names) if use_aux else 0
-    log(f"training on {len(args)} arguments + {len(posts)} scripts (x{cfg.script_repeats} per epoch); validating "
+    log(
+        f"training on {len(args)} arguments + {len(posts)} scripts (x{cfg.script_repeats} per epoch); validating "
         f"on {len(val_ds)} arguments and {len(dev)} dev scripts; level-1 auxiliary head: "
-        f"{'on' if use_aux else 'off'}; seed {cfg.seed}")
+        f"{'on' if use_aux else 'off'}; seed {cfg.seed}"
+    )
     k = len(VALUE_IDS)
-    net = ValueNet(load_base_encoder(), k, n_aux=n_aux, pooling=cfg.pooling, dropout=cfg.dropout, heads=HEADS_V2)
+    net = ValueNet(
+        load_base_encoder(), k, n_aux=n_aux, pooling=cfg.pooling, dropout=cfg.dropout, heads=HEADS_V2
+    )
     freeze_unshipped(net)
     gold_posts = label_matrix(posts)
     presence_all = np.concatenate([np.stack([a.labels for a in args]), (gold_posts != 0).astype(np.float32)])
     pw_presence = pos_weights(presence_all)
     nz = gold_posts != 0
     against = ((gold_posts == -1) & nz).sum(0)
-    pw_polarity = torch.tensor(np.sqrt(np.maximum(nz.sum(0) - against, 1) / np.maximum(against, 1)), dtype=torch.float32)
+    pw_polarity = torch.tensor(
+        np.sqrt(np.maximum(nz.sum(0) - against, 1) / np.maximum(against, 1)), dtype=torch.float32
+    )
     pw_dominance = torch.ones(k)
-    bce_aux = nn.BCEWithLogitsLoss(pos_weight=pos_weights(np.stack([a.level1 for a in args]))) if use_aux else None  # type: ignore[misc]
+    level1 = [a.level1 for a in args]  # set for every argument when use_aux
+    bce_aux = (
+        nn.BCEWithLogitsLoss(pos_weight=pos_weights(np.stack(level1)))  # type: ignore[arg-type]
+        if use_aux
+        else None
+    )
     params = [p for p in net.parameters() if p.requires_grad]
     decay = [p for p in params if p.ndim >= 2]
     no_decay = [p for p in params if p.ndim < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr)
+    opt = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+        lr=cfg.lr,
+    )
     n_args = min(len(args), cfg.arguments_per_epoch or len(args))
     n_samples = n_args + cfg.script_repeats * len(posts)
     steps_per_epoch = (n_samples + cfg.batch_size - 1) // cfg.batch_size
@@ -292,7 +342,8 @@ def train(data_dir: str | Path, out_dir: str | Path, *, webis_dir: str | Path | 
     total = max(1, steps_per_epoch * cfg.epochs)
     warm = max(1, int(total * cfg.warmup))
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+    )
     rng = random.Random(cfg.seed)
     gold_val = val_ds.label_matrix()
     history: list[dict[str, Any]] = []
@@ -310,10 +361,12 @@ def train(data_dir: str | Path, out_dir: str | Path, *, webis_dir: str | Path | 
             logits, aux = net(**batch)
             col = _columns(samples, b)
             loss = _masked_bce(logits[:, :k], col("presence"), torch.ones(len(b), k), pw_presence)
-            loss = loss + cfg.polarity_weight * _masked_bce(logits[:, k : 2 * k], col("polarity"),
-                                                           col("polarity_mask"), pw_polarity)
-            loss = loss + cfg.dominance_weight * _masked_bce(logits[:, 2 * k :], col("dominance"),
-                                                            col("dominance_mask"), pw_dominance)
+            loss = loss + cfg.polarity_weight * _masked_bce(
+                logits[:, k : 2 * k], col("polarity"), col("polarity_mask"), pw_polarity
+            )
+            loss = loss + cfg.dominance_weight * _masked_bce(
+                logits[:, 2 * k :], col("dominance"), col("dominance_mask"), pw_dominance
+            )
             with_l1 = [j for j, i in enumerate(b) if samples[i].level1 is not None]
             if bce_aux is not None and aux is not None and with_l1:
                 y1 = torch.from_numpy(np.stack([samples[b[j]].level1 for j in with_l1]))  # type: ignore[misc]
@@ -325,11 +378,16 @@ def train(data_dir: str | Path, out_dir: str | Path, *, webis_dir: str | Path | 
             sched.step()
             losses.append(loss.item())
         val_logits = _eval_logits(net, val_ds, cfg.max_length)
-        row: dict[str, Any] = {"epoch": epoch, "loss": round(float(np.mean(losses)), 4),
-                               "seconds": round(time.time() - t0, 1)}
+        row: dict[str, Any] = {
+            "epoch": epoch,
+            "loss": round(float(np.mean(losses)), 4),
+            "seconds": round(time.time() - t0, 1),
+        }
         for shape, lg in val_logits.items():
             prob = 1 / (1 + np.exp(-lg))
-            row[f"{shape}_f1@tuned"] = round(evaluate_binary(gold_val, prob >= tune_thresholds(gold_val, prob)).macro_f1, 4)
+            row[f"{shape}_f1@tuned"] = round(
+                evaluate_binary(gold_val, prob >= tune_thresholds(gold_val, prob)).macro_f1, 4
+            )
         g, p = _dev_labels(net, dev, cfg.max_length)
         rep = polarity_report(g, p)
         row["dev_endorsed_f1@0.5"] = round(rep.endorsed.macro_f1, 4)
@@ -344,8 +402,13 @@ def train(data_dir: str | Path, out_dir: str | Path, *, webis_dir: str | Path | 
     net.eval()
     calib = calibrate(gold_val, best[2])
     groups = [a.conclusion for a in val_ds.arguments]
-    honest = {s: round(crossfit_macro_f1(gold_val, apply_platt(lg, np.array(list(calib[s]["platt"].values()))), groups), 4)
-              for s, lg in best[2].items()}
+    honest = {
+        s: round(
+            crossfit_macro_f1(gold_val, apply_platt(lg, np.array(list(calib[s]["platt"].values()))), groups),
+            4,
+        )
+        for s, lg in best[2].items()
+    }
     log(f"cross-fitted Touché23 validation macro_f1 (thresholds tuned on the other half): {honest}")
     out = Path(out_dir)
     rules = VideoRules(window_tokens=cfg.max_length - 8)
@@ -370,8 +433,15 @@ def train(data_dir: str | Path, out_dir: str | Path, *, webis_dir: str | Path | 
     return TrainResult(out, meta, history, time.time() - t_start)
 
 
-def finish_model(out: Path, posts: list[Post], dev: list[Post], *, seed: int, max_length: int,
-                 log: Callable[[str], None] = print) -> dict[str, Any]:
+def finish_model(
+    out: Path,
+    posts: list[Post],
+    dev: list[Post],
+    *,
+    seed: int,
+    max_length: int,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
     """Stage 2 and 3 on a jointly fine-tuned model folder, in place: refit the script heads on the
     train split (regularisation chosen on dev, script_heads.py), then fit the run-time calibration,
     thresholds and video rules on dev (tune.py). Returns the dev figures (optimistic: tuned on dev)."""
@@ -379,8 +449,12 @@ def finish_model(out: Path, posts: list[Post], dev: list[Post], *, seed: int, ma
     from valuedesk.classify.script_heads import refit_script_heads
     from valuedesk.classify.tune import dev_objective, tune_on_dev
 
-    chosen = refit_script_heads(out, out, posts, dev, seed=seed, max_length=max_length, score=dev_objective, log=log)
-    log(f"script heads refitted on {chosen['train_draws']} draws of {chosen['train_posts']} train posts, C={chosen['C']}")
+    chosen = refit_script_heads(
+        out, out, posts, dev, seed=seed, max_length=max_length, score=dev_objective, log=log
+    )
+    log(
+        f"script heads refitted on {chosen['train_draws']} draws of {chosen['train_posts']} train posts, C={chosen['C']}"
+    )
     rules = VideoRules(window_tokens=max_length - 8)
     # Run-time calibration, thresholds and rules: fitted on dev posts through the classifier's own path.
     clf = TrainedClassifier(out, backend="torch")
@@ -391,9 +465,17 @@ def finish_model(out: Path, posts: list[Post], dev: list[Post], *, seed: int, ma
     meta["video_rules"] = tuned["video_rules"]
     meta["dev_figures"] = tuned["dev_figures"]
     (out / "config.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    (out / "training-log.json").write_text(json.dumps({"history": meta.get("history", []),
-                                                       "crossfit_macro_f1": meta.get("crossfit_macro_f1"),
-                                                       "script_heads": meta.get("script_heads"),
-                                                       "dev_figures": tuned["dev_figures"]}, indent=2) + "\n",
-                                           encoding="utf-8")
+    (out / "training-log.json").write_text(
+        json.dumps(
+            {
+                "history": meta.get("history", []),
+                "crossfit_macro_f1": meta.get("crossfit_macro_f1"),
+                "script_heads": meta.get("script_heads"),
+                "dev_figures": tuned["dev_figures"],
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     return dict(tuned["dev_figures"])

@@ -38,8 +38,13 @@ def labels_for(z: HeadLogits, platt: np.ndarray, thresholds: np.ndarray, rules: 
     scores = apply_platt(z.presence, platt)
     out = np.zeros(scores.shape, dtype=np.int64)
     for i in range(len(scores)):
-        out[i] = decide_labels(scores[i], thresholds, None if z.polarity is None else z.polarity[i],
-                               None if z.dominance is None else z.dominance[i], rules)
+        out[i] = decide_labels(
+            scores[i],
+            thresholds,
+            None if z.polarity is None else z.polarity[i],
+            None if z.dominance is None else z.dominance[i],
+            rules,
+        )
     return out
 
 
@@ -65,11 +70,15 @@ def dev_objective(gold: np.ndarray, logits: np.ndarray) -> float:
     present = (gold != 0).astype(np.float64)
     platt = fit_platt(present, z.presence)
     thr = presence_thresholds(present, apply_platt(z.presence, platt))
-    return max(_objective(gold, labels_for(z, platt, thr, VideoRules(max_present=mp, polarity_threshold=float(pt))))
-               for mp, pt in itertools.product(MAX_PRESENT_GRID, POLARITY_GRID))
+    return max(
+        _objective(gold, labels_for(z, platt, thr, VideoRules(max_present=mp, polarity_threshold=float(pt))))
+        for mp, pt in itertools.product(MAX_PRESENT_GRID, POLARITY_GRID)
+    )
 
 
-def tune_on_dev(clf: TrainedClassifier, dev: Sequence[Post], base: VideoRules | None = None) -> dict[str, Any]:
+def tune_on_dev(
+    clf: TrainedClassifier, dev: Sequence[Post], base: VideoRules | None = None
+) -> dict[str, Any]:
     """Calibration ("platt", "thresholds") and "video_rules" for the script shape, fitted on dev posts."""
     gold = np.stack([p.label_vector() for p in dev])
     clf.platt = np.tile([1.0, 0.0], (len(VALUE_IDS), 1))  # raw logits: Platt is fitted below
@@ -98,10 +107,15 @@ def tune_on_dev(clf: TrainedClassifier, dev: Sequence[Post], base: VideoRules | 
         rules = best_d[1]
     final = polarity_report(gold, labels_for(z, platt, thr, rules))
     return {
-        "platt": {v: [round(float(a), 6), round(float(b), 6)] for v, (a, b) in zip(VALUE_IDS, platt, strict=True)},
+        "platt": {
+            v: [round(float(a), 6), round(float(b), 6)] for v, (a, b) in zip(VALUE_IDS, platt, strict=True)
+        },
         "thresholds": {v: round(float(t), 4) for v, t in zip(VALUE_IDS, thr, strict=True)},
         "video_rules": asdict(rules),
-        "dev_figures": {"endorsed_macro_f1": round(final.endorsed.macro_f1, 4),
-                        "contradicted_macro_f1": round(final.contradicted.macro_f1, 4),
-                        "exact_cells": round(final.exact_cells, 4), "posts": final.posts},
+        "dev_figures": {
+            "endorsed_macro_f1": round(final.endorsed.macro_f1, 4),
+            "contradicted_macro_f1": round(final.contradicted.macro_f1, 4),
+            "exact_cells": round(final.exact_cells, 4),
+            "posts": final.posts,
+        },
     }

@@ -54,7 +54,7 @@ def unicode_error(exc: UnicodeEncodeError) -> CliError | None:
     """An argument with bytes that are not UTF-8 reached a place that needs text (an SQL query):
     one clear line naming it. None when the error has another cause."""
     obj = exc.object
-    if not (isinstance(obj, str) and any("\ud800" <= ch <= "\udfff" for ch in obj[exc.start:exc.end])):
+    if not (isinstance(obj, str) and any("\ud800" <= ch <= "\udfff" for ch in obj[exc.start : exc.end])):
         return None
     return CliError(f"{display(obj)}: holds bytes that are not valid UTF-8; rename it or use the video id")
 

@@ -11,13 +11,14 @@ from typing import Any
 from valuedesk.cli import CliError, add_project_option, display, echo, resolve_video, text_arg
 from valuedesk.pipeline import AnalysisSettings, Analyzer, ProgressEvent
 from valuedesk.project import Project, ProjectError
-from valuedesk.script import format_ms, render_line_body, render_script
+from valuedesk.resources import resource_path
+from valuedesk.script import ScriptLine, format_ms, render_script
 from valuedesk.values import BY_ID, VALUES, Label
 
-SAMPLES_DIR = Path(__file__).resolve().parents[2] / "resources" / "samples"
+SAMPLES_DIR = resource_path("samples")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("analyze", help="analyze video files or folders into the project")
     p.add_argument("paths", nargs="+", metavar="PATH", help="video/audio files or folders")
     add_project_option(p)
@@ -37,28 +38,41 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     s.set_defaults(func=cmd_show)
 
     d = sub.add_parser("demo", help="analyze the bundled sample clips into a demo project and print profiles")
-    d.add_argument("--project", metavar="FILE", default="demo.vdproj", help="demo project file (default: demo.vdproj)")
+    d.add_argument(
+        "--project", metavar="FILE", default="demo.vdproj", help="demo project file (default: demo.vdproj)"
+    )
     d.add_argument("--samples", metavar="DIR", default=str(SAMPLES_DIR), help="folder of sample clips")
     _add_settings_options(d)
     d.set_defaults(func=cmd_demo)
 
 
 def _add_settings_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--asr-model", metavar="DIR", help="local CTranslate2 Whisper model folder (default: packaged tiny.en)")
+    p.add_argument(
+        "--asr-model",
+        metavar="DIR",
+        help="local CTranslate2 Whisper model folder (default: packaged tiny.en)",
+    )
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument("--compute-type", default="auto", help="CTranslate2 compute type (default: int8 on CPU)")
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0 = all cores)")
     p.add_argument("--classifier", default="trained", help="trained (default), baseline, or a model folder")
     p.add_argument("--no-ocr", action="store_true", help="skip on-screen text recognition")
-    p.add_argument("--keyframe-interval", type=float, default=2.0, metavar="S", help="max seconds between keyframes")
+    p.add_argument(
+        "--keyframe-interval", type=float, default=2.0, metavar="S", help="max seconds between keyframes"
+    )
 
 
 def settings_from_args(args: argparse.Namespace) -> AnalysisSettings:
     try:
         return AnalysisSettings(
-            asr_model_dir=args.asr_model, device=args.device, compute_type=args.compute_type,
-            threads=args.threads, classifier=args.classifier, ocr=not args.no_ocr,
-            keyframe_interval_s=args.keyframe_interval)
+            asr_model_dir=args.asr_model,
+            device=args.device,
+            compute_type=args.compute_type,
+            threads=args.threads,
+            classifier=args.classifier,
+            ocr=not args.no_ocr,
+            keyframe_interval_s=args.keyframe_interval,
+        )
     except ValueError as exc:
         raise CliError(str(exc)) from exc
 
@@ -101,8 +115,15 @@ class _Progress:
         self.stream.flush()
 
 
-def run_analysis(project_path: str, paths: list[str], settings: AnalysisSettings, *, force: bool,
-                 isolate: bool = False, quiet: bool = False) -> list[Any]:
+def run_analysis(
+    project_path: str,
+    paths: list[str],
+    settings: AnalysisSettings,
+    *,
+    force: bool,
+    isolate: bool = False,
+    quiet: bool = False,
+) -> list[Any]:
     with _open(project_path) as project:
         analyzer = Analyzer(project, settings, isolate=isolate, on_event=None if quiet else _Progress())
         try:
@@ -114,16 +135,38 @@ def run_analysis(project_path: str, paths: list[str], settings: AnalysisSettings
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    results = run_analysis(args.project, args.paths, settings_from_args(args), force=args.force,
-                           isolate=args.isolate, quiet=args.json)
+    results = run_analysis(
+        args.project,
+        args.paths,
+        settings_from_args(args),
+        force=args.force,
+        isolate=args.isolate,
+        quiet=args.json,
+    )
     failed = [r for r in results if r.status == "failed"]
     if args.json:
-        print(json.dumps([{"path": display(r.path), "video_id": r.video_id, "status": r.status, "message": r.message}
-                          for r in results], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "path": display(r.path),
+                        "video_id": r.video_id,
+                        "status": r.status,
+                        "message": r.message,
+                    }
+                    for r in results
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         done = sum(r.status == "done" for r in results)
         skipped = sum(r.status == "skipped" for r in results)
-        print(f"{done} analyzed, {skipped} unchanged, {len(failed)} failed → {display(args.project)}", file=sys.stderr)
+        print(
+            f"{done} analyzed, {skipped} unchanged, {len(failed)} failed → {display(args.project)}",
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 
@@ -132,12 +175,19 @@ def cmd_show(args: argparse.Namespace) -> int:
         if args.list or (not args.video and not args.creator):
             rows = project.videos()
             if args.json:
-                print(json.dumps([{k: v for k, v in r.items() if k not in ("path_raw", "claimed_by")} for r in rows], ensure_ascii=False,
-                                 indent=2))
+                print(
+                    json.dumps(
+                        [{k: v for k, v in r.items() if k not in ("path_raw", "claimed_by")} for r in rows],
+                        ensure_ascii=False,
+                        indent=2,
+                    )
+                )
             else:
                 for r in rows:
-                    print(f"{r['id']:>4}  {r['status']:<11} {format_ms(r['duration_ms'] or 0):>7}  "
-                          f"{r['creator'] or '':<18} {r['file_name']}")
+                    print(
+                        f"{r['id']:>4}  {r['status']:<11} {format_ms(r['duration_ms'] or 0):>7}  "
+                        f"{r['creator'] or '':<18} {r['file_name']}"
+                    )
             return 0
         try:
             if args.creator:
@@ -159,32 +209,65 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def video_summary(project: Project, video_id: int) -> dict[str, Any]:
-    v = project.video(video_id)
-    scores = project.value_scores(video_id)
-    effective = project.effective_labels(video_id)
-    lines = project.script_lines(video_id)
-    run = project.run(video_id)
+    """What `show` prints, from the one reading model (reviews applied as in every other view)."""
+    from valuedesk.review import video_reading
+
+    reading = video_reading(project, video_id)
+    v, run, lines = reading.video, reading.run, reading.lines
     values = []
     for val in VALUES:
-        row = scores.get(val.id)
-        model, reviewed = effective.get(val.id, (0, None))
-        ev = [{"line": e["line_idx"], "start_ms": e["start_ms"], "end_ms": e["end_ms"], "weight": round(e["weight"], 3),
-               "text": render_line_body(lines[e["line_idx"]]) if 0 <= e["line_idx"] < len(lines) else ""}
-              for e in project.evidence(video_id, val.id)]
-        values.append({"value_id": val.id, "name": val.name, "score": round(row["score"], 4) if row else None,
-                       "label": model, "reviewed_label": reviewed,
-                       "contradiction": round(row["contradiction"], 4) if row else 0.0, "evidence": ev})
-    return {"video_id": video_id, "file": v["file_name"], "path": v["path"], "creator": v["creator"],
-            "title": v["title"], "duration_ms": v["duration_ms"], "status": v["status"], "error": v["error"],
-            "model": (json.loads(run["models_json"]).get("classifier", "") or "unknown") if run else "",
-            "values": values, "script": [
-                {"start_ms": ln.start_ms, "end_ms": ln.end_ms, "kind": ln.kind, "speaker": ln.speaker,
-                 "text": ln.text} for ln in lines]}
+        r = reading.values[val.id]
+        ev = [
+            {
+                "line": e.line_idx,
+                "start_ms": e.start_ms,
+                "end_ms": e.end_ms,
+                "weight": round(e.weight, 3),
+                "source": e.source,
+                "text": e.body,
+            }
+            for e in r.evidence
+        ]
+        values.append(
+            {
+                "value_id": val.id,
+                "name": val.name,
+                "score": round(r.score, 4) if run else None,
+                "label": r.model_label,
+                "reviewed_label": r.reviewed_label,
+                "contradiction": round(r.contradiction, 4),
+                "note": r.note,
+                "evidence": ev,
+            }
+        )
+    return {
+        "video_id": video_id,
+        "file": v["file_name"],
+        "path": v["path"],
+        "creator": v["creator"],
+        "title": v["title"],
+        "duration_ms": v["duration_ms"],
+        "status": v["status"],
+        "error": v["error"],
+        "model": (json.loads(run["models_json"]).get("classifier", "") or "unknown") if run else "",
+        "note": reading.note,
+        "values": values,
+        "script": [
+            {
+                "start_ms": ln.start_ms,
+                "end_ms": ln.end_ms,
+                "kind": ln.kind,
+                "speaker": ln.speaker,
+                "text": ln.text,
+            }
+            for ln in lines
+        ],
+    }
 
 
 STATUS_WORDS = {
     "interrupted": "interrupted — the last analysis did not finish (killed, crashed or the disk was full); "
-                   "run `valuedesk analyze` on it again",
+    "run `valuedesk analyze` on it again",
     "cancelled": "cancelled before it finished; analyse it again to retry",
     "queued": "waiting for analysis in another ValueDesk",
     "analyzing": "being analysed right now by another ValueDesk",
@@ -201,17 +284,29 @@ def status_line(summary: dict[str, Any]) -> str:
     return words
 
 
-def format_profile(summary: dict[str, Any], *, with_script: bool = False, project: Project | None = None) -> str:
-    out = [f"━━ {summary['file']}  (video {summary['video_id']}, {summary['creator']}, "
-           f"{format_ms(summary['duration_ms'] or 0)})"]
+def format_profile(
+    summary: dict[str, Any], *, with_script: bool = False, project: Project | None = None
+) -> str:
+    out = [
+        f"━━ {summary['file']}  (video {summary['video_id']}, {summary['creator']}, "
+        f"{format_ms(summary['duration_ms'] or 0)})"
+    ]
     if summary["status"] != "done":
         out.append(f"   status: {status_line(summary)}")
         if not summary["model"]:  # no finished run to show
             return "\n".join(out)
     out.append(f"   model: {summary['model']}")
-    shown = [v for v in summary["values"] if (v["reviewed_label"] if v["reviewed_label"] is not None else v["label"])]
-    shown.sort(key=lambda v: (-(abs(v["reviewed_label"] if v["reviewed_label"] is not None else v["label"])),
-                              -(v["score"] or 0)))
+    shown = [
+        v
+        for v in summary["values"]
+        if (v["reviewed_label"] if v["reviewed_label"] is not None else v["label"])
+    ]
+    shown.sort(
+        key=lambda v: (
+            -(abs(v["reviewed_label"] if v["reviewed_label"] is not None else v["label"])),
+            -(v["score"] or 0),
+        )
+    )
     if not shown:
         out.append("   no value detected")
     for v in shown:
@@ -221,11 +316,17 @@ def format_profile(summary: dict[str, Any], *, with_script: bool = False, projec
         reviewed = f" (model: {Label(v['label']).phrase})" if v["reviewed_label"] is not None else ""
         out.append(f"   {mark} {BY_ID[v['value_id']].name:<27} {word:<12} p={v['score']:.2f}{reviewed}")
         for e in v["evidence"][:3]:
-            out.append(f"        {format_ms(e['start_ms'])}  {e['text'][:90]}  (w={e['weight']:.2f})")
+            why = "added by a reviewer" if e["source"] == "reviewer" else f"w={e['weight']:.2f}"
+            out.append(f"        {format_ms(e['start_ms'])}  {e['text'][:90]}  ({why})")
     if with_script and project is not None:
-        lines = project.script_lines(summary["video_id"])
+        lines = [
+            ScriptLine(ln["start_ms"], ln["end_ms"], ln["kind"], ln["speaker"], ln["text"])
+            for ln in summary["script"]
+        ]
         out.append("")
-        out.extend("   " + ln for ln in render_script(lines, duration_ms=summary["duration_ms"] or 0).splitlines())
+        out.extend(
+            "   " + ln for ln in render_script(lines, duration_ms=summary["duration_ms"] or 0).splitlines()
+        )
     return "\n".join(out)
 
 
@@ -240,6 +341,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 print(format_profile(video_summary(project, r.video_id)))
                 print()
     failed = [r for r in results if r.status == "failed"]
-    print(f"Demo project: {display(Path(args.project).resolve())}  (open it with: valuedesk {display(args.project)})",
-          file=sys.stderr)
+    print(
+        f"Demo project: {display(Path(args.project).resolve())}  (open it with: valuedesk {display(args.project)})",
+        file=sys.stderr,
+    )
     return 1 if failed else 0

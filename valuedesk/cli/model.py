@@ -16,61 +16,111 @@ DEFAULT_OUT = "valuedesk-model"
 
 def register(subparsers: Any) -> None:
     tr = subparsers.add_parser(
-        "train", help="train the value classifier (ValueEval data) or retrain it from a project's reviews",
+        "train",
+        help="train the value classifier (ValueEval data) or retrain it from a project's reviews",
         description="With --data: train model v2 — the packaged MiniLM with presence, polarity (goes against) and "
-                    "dominance heads — on Touché23 training (+ Webis-22 extras) and the labelled script corpus's "
-                    "train split; the epoch, the ValueEval thresholds (Touché23 validation) and the run-time "
-                    "thresholds and rules (script dev split) are chosen on validation data only; the script test "
-                    "split is never read. Example: valuedesk train --data resources/datasets/touche23-valueeval. "
-                    "With --project: fine-tune the shipped model on the "
-                    "project's human-reviewed videos, report endorsed P/R/F1 before vs after on held-out videos "
-                    "(k-fold), and save the result in a new folder (default: <project>.models/retrained-<time>/); "
-                    "the shipped model is never changed.")
-    tr.add_argument("--data", metavar="DIR", help="folder with arguments-/labels-/level1-labels-{training,validation}.tsv")
-    tr.add_argument("--webis", metavar="DIR", default=None,
-                    help="Webis-ArgValues-22 folder (default: a sibling 'webis-argvalues-22' of --data if present)")
+        "dominance heads — on Touché23 training (+ Webis-22 extras) and the labelled script corpus's "
+        "train split; the epoch, the ValueEval thresholds (Touché23 validation) and the run-time "
+        "thresholds and rules (script dev split) are chosen on validation data only; the script test "
+        "split is never read. Example: valuedesk train --data resources/datasets/touche23-valueeval. "
+        "With --project: fine-tune the shipped model on the "
+        "project's human-reviewed videos, report endorsed P/R/F1 before vs after on held-out videos "
+        "(k-fold), and save the result in a new folder (default: <project>.models/retrained-<time>/); "
+        "the shipped model is never changed.",
+    )
+    tr.add_argument(
+        "--data", metavar="DIR", help="folder with arguments-/labels-/level1-labels-{training,validation}.tsv"
+    )
+    tr.add_argument(
+        "--webis",
+        metavar="DIR",
+        default=None,
+        help="Webis-ArgValues-22 folder (default: a sibling 'webis-argvalues-22' of --data if present)",
+    )
     tr.add_argument("--no-webis", action="store_true", help="train on Touché23 only")
-    tr.add_argument("--scripts", metavar="DIR", default=None,
-                    help="labelled script corpus with train.jsonl and dev.jsonl (default: a sibling "
-                         "'valuedesk-scripts' of --data)")
-    tr.add_argument("--out", metavar="DIR", default=None,
-                    help=f"output model folder (default: ./{DEFAULT_OUT}; with --project: "
-                         "<project stem>.models/retrained-<timestamp>/ beside the project)")
+    tr.add_argument(
+        "--scripts",
+        metavar="DIR",
+        default=None,
+        help="labelled script corpus with train.jsonl and dev.jsonl (default: a sibling "
+        "'valuedesk-scripts' of --data)",
+    )
+    tr.add_argument(
+        "--out",
+        metavar="DIR",
+        default=None,
+        help=f"output model folder (default: ./{DEFAULT_OUT}; with --project: "
+        "<project stem>.models/retrained-<timestamp>/ beside the project)",
+    )
     tr.add_argument("--epochs", type=int, default=None, metavar="N", help="default: 3")
     tr.add_argument("--seed", type=int, default=13, metavar="S")
-    tr.add_argument("--arguments-per-epoch", type=int, default=None, metavar="N",
-                    help="with --data: Touché23/Webis arguments drawn per epoch (default: 3000; 0 = all)")
-    tr.add_argument("--folds", type=int, default=None, metavar="K",
-                    help="with --project: folds for the before/after test (default: min(5, reviewed videos); "
-                         "K = videos is leave-one-video-out)")
-    tr.add_argument("--base", metavar="DIR", default="trained",
-                    help="with --project: the model to start from (default: trained = the shipped model)")
+    tr.add_argument(
+        "--arguments-per-epoch",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --data: Touché23/Webis arguments drawn per epoch (default: 3000; 0 = all)",
+    )
+    tr.add_argument(
+        "--folds",
+        type=int,
+        default=None,
+        metavar="K",
+        help="with --project: folds for the before/after test (default: min(5, reviewed videos); "
+        "K = videos is leave-one-video-out)",
+    )
+    tr.add_argument(
+        "--base",
+        metavar="DIR",
+        default="trained",
+        help="with --project: the model to start from (default: trained = the shipped model)",
+    )
     add_project_option(tr)
     tr.set_defaults(func=cmd_train, project=None)
 
     ev = subparsers.add_parser(
-        "evaluate", help="measure a classifier on ValueEval TSV data or reviewed videos",
+        "evaluate",
+        help="measure a classifier on ValueEval TSV data or reviewed videos",
         description="With --scripts: the paper's protocol on labelled short-video scripts (endorsed = 1 or 2, "
-                    "contradicted = -1, scored apart; macro-F1 over values with gold frequency >= 5 %% (endorsed) "
-                    "and >= 5 gold -1 (contradicted); exact 4-way agreement; the predict-all floor beside it). "
-                    "With --data: ValueEval per-value precision/recall/F1 with macro_f1 (mean of per-value F1) and "
-                    "valueeval_f1 (harmonic mean of macro-P and macro-R). With --project: endorsed and "
-                    "contradicted P/R/F1 on human-reviewed videos.")
+        "contradicted = -1, scored apart; macro-F1 over values with gold frequency >= 5 %% (endorsed) "
+        "and >= 5 gold -1 (contradicted); exact 4-way agreement; the predict-all floor beside it). "
+        "With --data: ValueEval per-value precision/recall/F1 with macro_f1 (mean of per-value F1) and "
+        "valueeval_f1 (harmonic mean of macro-P and macro-R). With --project: endorsed and "
+        "contradicted P/R/F1 on human-reviewed videos.",
+    )
     ev.add_argument("--data", metavar="DIR", help="folder with arguments-<split>.tsv and labels-<split>.tsv")
-    ev.add_argument("--scripts", metavar="POSTS.jsonl",
-                    help="labelled short-video scripts (docs/scripts-format.md): the paper's protocol, endorsed "
-                         "and contradicted P/R/F1, exact 4-way agreement and the predict-all floor")
-    ev.add_argument("--labels", metavar="FILE", help="with --scripts: {\"id\", \"labels\"} lines keyed by post id")
-    ev.add_argument("--lines", choices=("content", "all"), default="content",
-                    help="with --scripts: content = speech, on-screen text, caption, hashtags (as the pipeline; "
-                         "default); all = also scene and sound lines")
+    ev.add_argument(
+        "--scripts",
+        metavar="POSTS.jsonl",
+        help="labelled short-video scripts (docs/scripts-format.md): the paper's protocol, endorsed "
+        "and contradicted P/R/F1, exact 4-way agreement and the predict-all floor",
+    )
+    ev.add_argument(
+        "--labels", metavar="FILE", help='with --scripts: {"id", "labels"} lines keyed by post id'
+    )
+    ev.add_argument(
+        "--lines",
+        choices=("content", "all"),
+        default="content",
+        help="with --scripts: content = speech, on-screen text, caption, hashtags (as the pipeline; "
+        "default); all = also scene and sound lines",
+    )
     ev.add_argument("--split", default="validation")
     ev.add_argument("--model", default="trained", help="trained | baseline | PATH to a model folder")
-    ev.add_argument("--input", choices=("argument", "script"), default="argument",
-                    help="argument: conclusion+stance+premise (ValueEval form); script: premise as a speech line")
-    ev.add_argument("--contradiction-threshold", type=float, default=None, metavar="T",
-                    help="--model baseline only: label −1 when its keyword cue ≥ T (an explained, unvalidated "
-                         "baseline; the trained model's polarity head decides −1 itself)")
+    ev.add_argument(
+        "--input",
+        choices=("argument", "script"),
+        default="argument",
+        help="argument: conclusion+stance+premise (ValueEval form); script: premise as a speech line",
+    )
+    ev.add_argument(
+        "--contradiction-threshold",
+        type=float,
+        default=None,
+        metavar="T",
+        help="--model baseline only: label −1 when its keyword cue ≥ T (an explained, unvalidated "
+        "baseline; the trained model's polarity head decides −1 itself)",
+    )
     ev.add_argument("--json", action="store_true", help="print JSON instead of a table")
     add_project_option(ev)
     ev.set_defaults(func=cmd_evaluate)
@@ -91,7 +141,9 @@ def _webis_dir(args: argparse.Namespace, data: Path) -> Path | None:
 def cmd_train(args: argparse.Namespace) -> int:
     if args.project:
         if args.data:
-            raise CliError("give either --data (train from ValueEval data) or --project (retrain from reviews)")
+            raise CliError(
+                "give either --data (train from ValueEval data) or --project (retrain from reviews)"
+            )
         return _retrain_project(args)
     if not args.data:
         raise CliError("train needs --data DIR (e.g. resources/datasets/touche23-valueeval)")
@@ -110,11 +162,18 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise CliError("--epochs must be at least 1")
     scripts = Path(args.scripts) if args.scripts else data.parent / "valuedesk-scripts"
     if not (scripts / "train.jsonl").is_file() or not (scripts / "dev.jsonl").is_file():
-        raise CliError(f"{scripts} has no train.jsonl and dev.jsonl (the labelled script corpus; give --scripts DIR)")
+        raise CliError(
+            f"{scripts} has no train.jsonl and dev.jsonl (the labelled script corpus; give --scripts DIR)"
+        )
     try:
-        res = train(data, args.out or DEFAULT_OUT, webis_dir=_webis_dir(args, data), scripts_dir=scripts,
-                    config=TrainConfig(epochs=epochs, seed=args.seed, **_per_epoch(args.arguments_per_epoch)),
-                    log=lambda s: print(s, flush=True))
+        res = train(
+            data,
+            args.out or DEFAULT_OUT,
+            webis_dir=_webis_dir(args, data),
+            scripts_dir=scripts,
+            config=TrainConfig(epochs=epochs, seed=args.seed, **_per_epoch(args.arguments_per_epoch)),
+            log=lambda s: print(s, flush=True),
+        )
         print(f"model written to {res.out_dir} in {res.seconds:.0f} s")
         clf = TrainedClassifier(res.out_dir)
         rep = evaluate_tsv(clf, data, "validation", shape="argument")
@@ -125,8 +184,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         from valuedesk.classify.script_metrics import format_polarity_report
 
         dev = evaluate_posts(clf, read_posts(scripts / "dev.jsonl"))
-        print(format_polarity_report(dev, f"\nscript dev split (thresholds were tuned on it: optimistic), "
-                                          f"model={res.out_dir}"))
+        print(
+            format_polarity_report(
+                dev, f"\nscript dev split (thresholds were tuned on it: optimistic), model={res.out_dir}"
+            )
+        )
     except (DataError, PostFormatError) as exc:
         raise CliError(str(exc)) from None
     return 0
@@ -149,7 +211,9 @@ def _retrain_project(args: argparse.Namespace) -> int:
         raise CliError(f"no project file {path}")
     base = args.base
     if base == "baseline":
-        raise CliError("--base must be trained or a model folder (the zero-shot baseline has nothing to fine-tune)")
+        raise CliError(
+            "--base must be trained or a model folder (the zero-shot baseline has nothing to fine-tune)"
+        )
     if base != "trained" and not Path(base).is_dir():
         raise CliError(f"--base {base!r} is not a model folder")
     cfg = RetrainConfig(seed=args.seed, folds=args.folds)
@@ -159,15 +223,22 @@ def _retrain_project(args: argparse.Namespace) -> int:
 
     try:
         with Project.open(path, readonly=True) as p:
-            res = retrain_project(p, args.out, base=None if base == "trained" else base, config=cfg,
-                                  log=lambda s: print(s, flush=True))
+            res = retrain_project(
+                p,
+                args.out,
+                base=None if base == "trained" else base,
+                config=cfg,
+                log=lambda s: print(s, flush=True),
+            )
     except (RetrainRefused, ProjectError) as exc:
         raise CliError(str(exc)) from None
     print()
     print(res.summary)
     print()
-    print(f"Retrained model saved to {res.out_dir} in {res.seconds:.0f} s (figures and data: "
-          f"{res.out_dir / 'retrain.json'}).")
+    print(
+        f"Retrained model saved to {res.out_dir} in {res.seconds:.0f} s (figures and data: "
+        f"{res.out_dir / 'retrain.json'})."
+    )
     print(usage_hint(res.out_dir, path))
     return 0
 
@@ -190,8 +261,11 @@ def _evaluate_scripts(args: argparse.Namespace) -> int:
         json.dump(out, sys.stdout, indent=2)
         print()
         return 0
-    print(format_polarity_report(rep, f"{clf.model_id} on {Path(args.scripts).name} ({rep.posts} posts, "
-                                      f"lines={args.lines})"))
+    print(
+        format_polarity_report(
+            rep, f"{clf.model_id} on {Path(args.scripts).name} ({rep.posts} posts, lines={args.lines})"
+        )
+    )
     return 0
 
 
@@ -202,13 +276,19 @@ def load_model(model: str, contradiction_threshold: float | None = None) -> Any:
     from valuedesk.classify.model import VideoRules
 
     if contradiction_threshold is not None and model != "baseline":
-        raise CliError("--contradiction-threshold applies to --model baseline only (a trained model decides −1 "
-                       "with its polarity head)")
+        raise CliError(
+            "--contradiction-threshold applies to --model baseline only (a trained model decides −1 "
+            "with its polarity head)"
+        )
     if model not in ("trained", "baseline") and not Path(model).is_dir():
         raise CliError(f"--model must be trained, baseline or a model folder; {model!r} is none of these")
     try:
         # the rules a model was tuned with live in its folder; only the baseline's opt-in cue is set here
-        rules = None if contradiction_threshold is None else VideoRules(contradiction_threshold=contradiction_threshold)
+        rules = (
+            None
+            if contradiction_threshold is None
+            else VideoRules(contradiction_threshold=contradiction_threshold)
+        )
         return load_classifier(model, rules=rules)
     except ModelLoadError as exc:
         raise CliError(str(exc)) from None
@@ -235,11 +315,20 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         except DataError as exc:
             raise CliError(str(exc)) from None
         if args.json:
-            out = {"model_id": clf.model_id, "data": str(data), "split": args.split, "input": args.input} | rep.as_dict()
+            out = {
+                "model_id": clf.model_id,
+                "data": str(data),
+                "split": args.split,
+                "input": args.input,
+            } | rep.as_dict()
             json.dump(out, sys.stdout, indent=2)
             print()
         else:
-            print(format_report(rep, f"{clf.model_id} on {data.name}/{args.split} (input={args.input})", _names()))
+            print(
+                format_report(
+                    rep, f"{clf.model_id} on {data.name}/{args.split} (input={args.input})", _names()
+                )
+            )
         return 0
     return _evaluate_project(args, evaluate_reviewed, format_report)
 
@@ -253,7 +342,9 @@ def _evaluate_project(args: argparse.Namespace, evaluate_reviewed: Any, format_r
     except ImportError as exc:
         raise CliError(f"the project store is not available: {exc}") from None
     with Project.open(path, readonly=True) as p:
-        examples = p.reviewed_examples()
+        from valuedesk.review import reviewed_examples
+
+        examples = reviewed_examples(p)
     if not examples:
         raise CliError(f"{path} has no human-reviewed videos yet")
     clf = load_model(args.model, args.contradiction_threshold)
@@ -266,5 +357,7 @@ def _evaluate_project(args: argparse.Namespace, evaluate_reviewed: Any, format_r
     print(f"{clf.model_id} on {rep.videos} reviewed videos ({rep.reviewed_cells} reviewed value labels)")
     for title, r in (("endorsed (1 or 2)", rep.endorsed), ("contradicted (−1)", rep.contradicted)):
         print(format_report(r, f"\n{title}", names))
-        print(f"weighted_f1  {r.weighted_f1:.4f}   (support-weighted; values < 5 % frequency left out of averages)")
+        print(
+            f"weighted_f1  {r.weighted_f1:.4f}   (support-weighted; values < 5 % frequency left out of averages)"
+        )
     return 0

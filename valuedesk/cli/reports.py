@@ -9,9 +9,8 @@ from contextlib import contextmanager
 from valuedesk.cli import CliError, add_project_option, echo, resolve_video, text_arg, unicode_error
 from valuedesk.project.store import Project, ProjectError
 from valuedesk.report.errors import ReportError
+from valuedesk.report.exports import EXPORT_FORMATS, FORMATS
 from valuedesk.report.safeio import OutputError
-
-EXPORT_FORMATS = ("csv", "json", "tsv", "quotes", "srt", "vtt")
 
 
 @contextmanager
@@ -44,8 +43,9 @@ def _report(args: argparse.Namespace) -> int:
         if args.creator is not None:
             from valuedesk.report.pdf_creator import write_creator_report
 
-            out = write_creator_report(project, text_arg(args.creator) or "", args.output, paper=args.paper,
-                                       force=args.force)
+            out = write_creator_report(
+                project, text_arg(args.creator) or "", args.output, paper=args.paper, force=args.force
+            )
         else:
             from valuedesk.report.pdf_video import write_video_report
 
@@ -60,8 +60,15 @@ def _export(args: argparse.Namespace) -> int:
 
     with _project(args.project) as project:
         video = None if args.video is None else int(resolve_video(project, args.video)["id"])
-        written = export(project, args.format, args.output, video=video, creator=text_arg(args.creator),
-                         force=args.force, onscreen=args.onscreen)
+        written = export(
+            project,
+            args.format,
+            args.output,
+            video=video,
+            creator=text_arg(args.creator),
+            force=args.force,
+            onscreen=args.onscreen,
+        )
     for path in written:
         echo(path)
     return 0
@@ -86,13 +93,25 @@ def _print_reading(project: Project, video_id: int) -> None:
 def _review(args: argparse.Namespace) -> int:
     from valuedesk.review import ReviewService, describe
 
-    actions = [bool(args.label is not None), args.accept, args.undo, args.redo, args.add_evidence is not None,
-               args.remove_evidence is not None, args.line is not None]
+    actions = [
+        bool(args.label is not None),
+        args.accept,
+        args.undo,
+        args.redo,
+        args.add_evidence is not None,
+        args.remove_evidence is not None,
+        args.line is not None,
+    ]
     if sum(actions) > 1:
-        raise CliError("give one action: --label, --accept, --undo, --redo, --add-evidence, --remove-evidence "
-                       "or --line")
-    needs_value = args.label is not None or args.accept or args.add_evidence is not None \
+        raise CliError(
+            "give one action: --label, --accept, --undo, --redo, --add-evidence, --remove-evidence or --line"
+        )
+    needs_value = (
+        args.label is not None
+        or args.accept
+        or args.add_evidence is not None
         or args.remove_evidence is not None
+    )
     if needs_value and not args.value:
         raise CliError("this action needs --value NAME")
     if args.line is not None and args.text is None:
@@ -134,9 +153,12 @@ def _review(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- registration
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = subparsers.add_parser("report", help="write a PDF report for a video or a creator",
-                              description="Write a PDF report for parents and teachers.")
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "report",
+        help="write a PDF report for a video or a creator",
+        description="Write a PDF report for parents and teachers.",
+    )
     p.add_argument("video", nargs="?", metavar="VIDEO", help="video id, path or file name")
     p.add_argument("--creator", metavar="NAME", help="report on all analysed videos of this creator")
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="the PDF to write")
@@ -145,32 +167,51 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_project_option(p)
     p.set_defaults(func=_report)
 
+    folders = [f.name for f in EXPORT_FORMATS if f.writes == "folder"]
     e = subparsers.add_parser(
-        "export", help="export labels, evidence, quotes, ValueEval TSV or subtitles",
-        description="csv: folder with labels.csv + evidence.csv; json: one file; quotes: one CSV of "
-                    "quotes (QualCoder/MAXQDA); tsv: folder in ValueEval layout; srt/vtt: a file with "
-                    "--video, else a folder with one file per video.")
-    e.add_argument("--format", required=True, choices=EXPORT_FORMATS)
-    e.add_argument("-o", "--output", required=True, metavar="PATH", help="file or folder to create")
+        "export",
+        help="export labels, evidence, quotes, ValueEval TSV or subtitles",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="formats:\n"
+        + "".join(f"  {f.name:7} {f.description}\n          writes {f.where}\n" for f in EXPORT_FORMATS)
+        + "\nA format that writes a folder refuses a PATH ending in a file suffix: -o labels.csv with csv\n"
+        "is an error that suggests -o labels (an existing folder of that name is used as it is).",
+    )
+    e.add_argument("--format", required=True, choices=FORMATS, help="what to write (see formats above)")
+    e.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="PATH",
+        help=f"the file, or the folder, to create ({' and '.join(folders)}: a folder name, not NAME.csv)",
+    )
     who = e.add_mutually_exclusive_group()
     who.add_argument("--video", metavar="VIDEO", help="only this video (id, path or file name)")
     who.add_argument("--creator", metavar="NAME", help="only this creator's videos")
     e.add_argument("--onscreen", action="store_true", help="srt/vtt: include on-screen text")
-    e.add_argument("--force", action="store_true", help="overwrite an existing file / write into a non-empty folder")
+    e.add_argument(
+        "--force", action="store_true", help="overwrite an existing file / write into a non-empty folder"
+    )
     add_project_option(e)
     e.set_defaults(func=_export)
 
     r = subparsers.add_parser(
-        "review", help="review a video's labels from scripts (label, accept, evidence, notes, undo)",
+        "review",
+        help="review a video's labels from scripts (label, accept, evidence, notes, undo)",
         description="Without an action, print model, reviewed and shown labels. Reviews never change "
-                    "the model's output; --undo/--redo step through this video's reviews.")
+        "the model's output; --undo/--redo step through this video's reviews.",
+    )
     r.add_argument("video", metavar="VIDEO", help="video id, path or file name")
     r.add_argument("--value", metavar="NAME", help='value id or name, e.g. face or "Power: dominance"')
     r.add_argument("--label", metavar="LABEL", help="-1, 0, 1, 2 or contradicted/absent/present/dominant")
     r.add_argument("--accept", action="store_true", help="confirm the model's label for --value")
     r.add_argument("--add-evidence", type=int, metavar="LINE", help="mark script line LINE as evidence")
-    r.add_argument("--remove-evidence", type=int, metavar="LINE", help="remove script line LINE from the evidence")
-    r.add_argument("--line", type=int, metavar="LINE", help="correct the text of script line LINE (with --text)")
+    r.add_argument(
+        "--remove-evidence", type=int, metavar="LINE", help="remove script line LINE from the evidence"
+    )
+    r.add_argument(
+        "--line", type=int, metavar="LINE", help="correct the text of script line LINE (with --text)"
+    )
     r.add_argument("--text", metavar="TEXT", help="the corrected line text")
     r.add_argument("--note", metavar="TEXT", help="a note on the value (with --value) or the video")
     r.add_argument("--undo", action="store_true", help="undo the latest review of this video")
@@ -178,4 +219,3 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     r.add_argument("--author", metavar="NAME", help="reviewer name (default: $USER)")
     add_project_option(r)
     r.set_defaults(func=_review)
-

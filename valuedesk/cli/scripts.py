@@ -10,21 +10,30 @@ from typing import Any
 
 from valuedesk.cli import CliError, echo
 
-LINES_HELP = ("which lines the classifier reads: content = speech, on-screen text, caption and hashtags (what "
-              "the analysis pipeline gives it; default); all = also scene and sound lines")
+LINES_HELP = (
+    "which lines the classifier reads: content = speech, on-screen text, caption and hashtags (what "
+    "the analysis pipeline gives it; default); all = also scene and sound lines"
+)
 
 
 def register(subparsers: Any) -> None:
     sc = subparsers.add_parser(
-        "score", help="label the 19 values of every post in a JSONL file of scripts",
+        "score",
+        help="label the 19 values of every post in a JSONL file of scripts",
         description="Reads posts in the labelled-script format (docs/scripts-format.md; labels not needed) and "
-                    "writes one JSON line per post: id, model, labels (-1 goes against, 0 absent, 1 present, "
-                    "2 dominant), scores (0..1, the value is at stake), against (0..1) and evidence (indexes "
-                    "into the post's lines). A one-line post scores a plain sentence. "
-                    "Example: valuedesk score posts.jsonl -o predictions.jsonl")
+        "writes one JSON line per post: id, model, labels (-1 goes against, 0 absent, 1 present, "
+        "2 dominant), scores (0..1, the value is at stake), against (0..1) and evidence (indexes "
+        "into the post's lines). A one-line post scores a plain sentence. "
+        "Example: valuedesk score posts.jsonl -o predictions.jsonl",
+    )
     sc.add_argument("posts", metavar="POSTS.jsonl")
-    sc.add_argument("-o", "--output", metavar="PRED.jsonl", required=True,
-                    help="where to write the predictions ('-' for standard output)")
+    sc.add_argument(
+        "-o",
+        "--output",
+        metavar="PRED.jsonl",
+        required=True,
+        help="where to write the predictions ('-' for standard output)",
+    )
     sc.add_argument("--model", default="trained", help="trained | baseline | PATH to a model folder")
     sc.add_argument("--lines", choices=("content", "all"), default="content", help=LINES_HELP)
     sc.add_argument("--force", action="store_true", help="overwrite an existing output file")

@@ -21,7 +21,8 @@ def load_audio(path: PathLike, sample_rate: int = 16000) -> np.ndarray:
         if not container.streams.audio:
             return np.zeros(0, dtype=np.float32)
         stream = container.streams.audio[0]
-        stream.thread_type = "AUTO"
+        # AudioStream forwards codec-context attributes at run time; its stub (unlike VideoStream's) lacks this one.
+        stream.thread_type = "AUTO"  # type: ignore[attr-defined]
         resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
         for frame in container.decode(stream):
             for out in resampler.resample(frame):

@@ -173,10 +173,10 @@ def detect_faces(
         raise ValueError("detect_faces needs a 2-D uint8 grey picture")
     clf = _opencv_cascade()
     if clf is not None:  # pragma: no cover - only with OpenCV 4
-        found = clf.detectMultiScale(  # type: ignore[attr-defined]
+        hits = clf.detectMultiScale(  # type: ignore[attr-defined]
             grey, scaleFactor=scale_factor, minNeighbors=min_neighbors, minSize=(min_size, min_size)
         )
-        return [tuple(int(v) for v in r) for r in found]  # type: ignore[misc]
+        return [tuple(int(v) for v in r) for r in hits]  # type: ignore[misc]
     c = _cascade()
     h, w = grey.shape
     max_size = max_size or min(h, w)

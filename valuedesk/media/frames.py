@@ -50,7 +50,7 @@ class _Features:
         out = []
         for i, plane in enumerate(frame.planes):
             pw, ph = (w, h) if i == 0 else ((w + 1) // 2, (h + 1) // 2)
-            buf = np.frombuffer(plane, dtype=np.uint8).reshape(-1, plane.line_size)[:ph, :pw]
+            buf = np.frombuffer(memoryview(plane), dtype=np.uint8).reshape(-1, plane.line_size)[:ph, :pw]
             s = step if i == 0 else max(1, step // 2)
             out.append(np.ascontiguousarray(buf[::s, ::s]))
         shift = 8 - (_HIST_BINS.bit_length() - 1)
@@ -113,7 +113,7 @@ def _picture(frame: av.VideoFrame, rotation: int, max_side: int) -> np.ndarray:
     w, h = frame.width, frame.height
     scale = min(1.0, max_side / max(w, h))
     tw, th = max(2, int(round(w * scale / 2)) * 2), max(2, int(round(h * scale / 2)) * 2)
-    img = frame.to_ndarray(format="rgb24", width=tw, height=th, interpolation="AREA")
+    img: np.ndarray = frame.to_ndarray(format="rgb24", width=tw, height=th, interpolation="AREA")
     if rotation:
         img = np.ascontiguousarray(np.rot90(img, rotation // 90))
     return img

@@ -521,6 +521,7 @@ def onscreen_lines(
     speech in `speech_words`) are dropped; distinct captions are kept. A text still on screen at
     the last keyframe ends at `duration_ms` (default: the last keyframe's time).
     """
-    items = read_onscreen(keyframes, reader, speech_words=speech_words, min_confidence=min_confidence,
-                          duration_ms=duration_ms)
+    items = read_onscreen(
+        keyframes, reader, speech_words=speech_words, min_confidence=min_confidence, duration_ms=duration_ms
+    )
     return drop_subtitles(items, speech_words)

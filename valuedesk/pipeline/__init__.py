@@ -7,6 +7,17 @@ from valuedesk.pipeline.settings import AnalysisSettings
 from valuedesk.pipeline.worker import AnalysisCrashed, AnalysisFailed, AnalysisProcess
 
 __all__ = [
-    "STAGE_NAMES", "AnalysisCancelled", "AnalysisCrashed", "AnalysisEngine", "AnalysisFailed", "AnalysisOutput",
-    "AnalysisProcess", "AnalysisSettings", "Analyzer", "Job", "JobResult", "ProgressEvent", "collect_media",
+    "STAGE_NAMES",
+    "AnalysisCancelled",
+    "AnalysisCrashed",
+    "AnalysisEngine",
+    "AnalysisFailed",
+    "AnalysisOutput",
+    "AnalysisProcess",
+    "AnalysisSettings",
+    "Analyzer",
+    "Job",
+    "JobResult",
+    "ProgressEvent",
+    "collect_media",
 ]

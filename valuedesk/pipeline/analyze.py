@@ -17,14 +17,13 @@ from typing import TYPE_CHECKING, Any
 from valuedesk.pipeline.events import overall_fraction
 from valuedesk.pipeline.settings import AnalysisSettings
 from valuedesk.pipeline.sidecar import PostInfo, caption_text
+from valuedesk.pipeline.stages import stage_versions
 from valuedesk.project.records import AnalysisRecord, EvidenceRow, ScoreRow
 from valuedesk.script import Script, ScriptLine
 
 if TYPE_CHECKING:
     from valuedesk.classify.base import Profile
 
-# Bumped when a stage's output for the same input changes; stored with every run.
-STAGE_VERSIONS = {"media": "1", "transcribe": "1", "ocr": "1", "cues": "1", "script": "1", "classify": "2"}
 THUMB_WIDTH = 240
 
 ProgressFn = Callable[[str, float, str], None]  # (stage, overall fraction, message)
@@ -56,9 +55,15 @@ class AnalysisEngine:
             from valuedesk.transcribe import Transcriber, TranscribeSettings
 
             s = self.settings
-            self._transcriber = Transcriber(TranscribeSettings(
-                model_dir=s.asr_model_dir, device=s.device, compute_type=s.compute_type,
-                cpu_threads=s.threads, language=s.language))
+            self._transcriber = Transcriber(
+                TranscribeSettings(
+                    model_dir=s.asr_model_dir,
+                    device=s.device,
+                    compute_type=s.compute_type,
+                    cpu_threads=s.threads,
+                    language=s.language,
+                )
+            )
         return self._transcriber
 
     @property
@@ -85,8 +90,14 @@ class AnalysisEngine:
             warm_up()
         return classifier
 
-    def analyze(self, path: Path, post: PostInfo, *, progress: ProgressFn | None = None,
-                should_stop: StopFn | None = None) -> AnalysisOutput:
+    def analyze(
+        self,
+        path: Path,
+        post: PostInfo,
+        *,
+        progress: ProgressFn | None = None,
+        should_stop: StopFn | None = None,
+    ) -> AnalysisOutput:
         from valuedesk.media.audio import load_audio
         from valuedesk.media.cues import face_counts, scene_notes
         from valuedesk.media.frames import extract_keyframes
@@ -119,13 +130,22 @@ class AnalysisEngine:
         # Whisper keeps about one core busy: load the value model, decode keyframes, read on-screen
         # text and look for faces beside it; only the subtitle filter and scene notes need the words.
         with ThreadPoolExecutor(2, thread_name_prefix="analysis") as pool:
-            asr = pool.submit(timed, "transcribe", lambda: self.transcriber.transcribe(audio, progress=asr_progress)) \
-                if audio is not None else None
+            asr = (
+                pool.submit(
+                    timed, "transcribe", lambda: self.transcriber.transcribe(audio, progress=asr_progress)
+                )
+                if audio is not None
+                else None
+            )
             model = pool.submit(timed, "classifier_load", self._warm_classifier)
             keyframes, cuts = timed(
-                "frames", lambda: extract_keyframes(path, info, interval_s=self.settings.keyframe_interval_s))
-            texts = timed("ocr", lambda: read_onscreen(keyframes, self.ocr, duration_ms=info.duration_ms)) \
-                if self.settings.ocr and keyframes else []
+                "frames", lambda: extract_keyframes(path, info, interval_s=self.settings.keyframe_interval_s)
+            )
+            texts = (
+                timed("ocr", lambda: read_onscreen(keyframes, self.ocr, duration_ms=info.duration_ms))
+                if self.settings.ocr and keyframes
+                else []
+            )
             faces = timed("cues", lambda: face_counts(keyframes))
             transcript = asr.result() if asr is not None else None
             model.result()
@@ -136,23 +156,34 @@ class AnalysisEngine:
         step("cues", "describing scenes")
         scenes = timed("cues", lambda: scene_notes(info, keyframes, cuts, speech, audio=audio, faces=faces))
         lines = speech + onscreen + scenes + post_lines(post, info.duration_ms)
-        script = Script(lines, duration_ms=info.duration_ms, has_sound=info.has_audio,
-                        language=transcript.language if transcript else "")
+        script = Script(
+            lines,
+            duration_ms=info.duration_ms,
+            has_sound=info.has_audio,
+            language=transcript.language if transcript else "",
+        )
         step("classify", "scoring values")
         profile = timed("classify", lambda: classify_content(self.classifier, script.lines))
         thumbs = timed("thumbnails", lambda: thumbnails(keyframes))
         record = AnalysisRecord(
             lines=script.lines,
             words=words,
-            scores=[ScoreRow(s.value_id, float(s.score), int(s.label), float(s.threshold), float(s.contradiction))
-                    for s in profile.scores.values()],
-            evidence=[EvidenceRow(e.value_id, e.line_index, float(e.weight), e.start_ms, e.end_ms)
-                      for e in profile.evidence],
+            scores=[
+                ScoreRow(s.value_id, float(s.score), int(s.label), float(s.threshold), float(s.contradiction))
+                for s in profile.scores.values()
+            ],
+            evidence=[
+                EvidenceRow(e.value_id, e.line_index, float(e.weight), e.start_ms, e.end_ms)
+                for e in profile.evidence
+            ],
             thumbnails=thumbs,
             language=script.language,
-            stage_versions=dict(STAGE_VERSIONS),
-            models={"asr": transcript.model_id if transcript else "", "classifier": profile.model_id,
-                    "ocr": "rapidocr-3.10.0" if self.settings.ocr else ""},
+            stage_versions=stage_versions(),  # from stages.STAGES
+            models={
+                "asr": transcript.model_id if transcript else "",
+                "classifier": profile.model_id,
+                "ocr": "rapidocr-3.10.0" if self.settings.ocr else "",
+            },
             settings=self.settings.to_dict(),
             timings={k: round(v, 4) for k, v in timings.items()},
             started_at=started,

@@ -21,8 +21,27 @@ from valuedesk.pipeline.worker import AnalysisFailed, AnalysisProcess
 from valuedesk.project import claims
 from valuedesk.project.store import Project, ProjectError
 
-MEDIA_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".m4a", ".mp3", ".wav", ".ogg", ".opus",
-                  ".flac", ".aac", ".3gp", ".ts", ".mpg", ".mpeg", ".wmv", ".flv"}
+MEDIA_SUFFIXES = {
+    ".mp4",
+    ".mov",
+    ".m4v",
+    ".mkv",
+    ".webm",
+    ".avi",
+    ".m4a",
+    ".mp3",
+    ".wav",
+    ".ogg",
+    ".opus",
+    ".flac",
+    ".aac",
+    ".3gp",
+    ".ts",
+    ".mpg",
+    ".mpeg",
+    ".wmv",
+    ".flv",
+}
 
 EventFn = Callable[[ProgressEvent], None]
 
@@ -85,8 +104,11 @@ def collect_media(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], 
         except OSError as exc:
             why = link_trouble(p, exc)
             if why is None:
-                why = ("no such file or folder" if exc.errno in (errno.ENOENT, errno.ENOTDIR)
-                       else f"cannot read it ({exc.strerror or exc})")
+                why = (
+                    "no such file or folder"
+                    if exc.errno in (errno.ENOENT, errno.ENOTDIR)
+                    else f"cannot read it ({exc.strerror or exc})"
+                )
             errors.append(f"{display_name(p)}: {why}")
             continue
         if stat.S_ISDIR(mode):
@@ -127,8 +149,14 @@ def sha256_of(path: Path) -> str:
 class Analyzer:
     """Runs analyses and stores them. Not thread-safe: use it from one thread."""
 
-    def __init__(self, project: Project, settings: AnalysisSettings | None = None, *, isolate: bool = False,
-                 on_event: EventFn | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        settings: AnalysisSettings | None = None,
+        *,
+        isolate: bool = False,
+        on_event: EventFn | None = None,
+    ) -> None:
         self.project = project
         self.settings = settings or AnalysisSettings()
         self.isolate = isolate
@@ -172,9 +200,16 @@ class Analyzer:
             job.claim = claims.new_claim()
             self._claims.add(job.claim)
             job.video_id = self.project.add_video(
-                path, sha256=sha, size_bytes=size, creator=post.creator or "Unknown creator", title=post.title,
-                description=post.description, upload_date=post.upload_date,
-                meta={"hashtags": post.hashtags, "sidecar": post.sidecar, **post.raw}, claim=job.claim)
+                path,
+                sha256=sha,
+                size_bytes=size,
+                creator=post.creator or "Unknown creator",
+                title=post.title,
+                description=post.description,
+                upload_date=post.upload_date,
+                meta={"hashtags": post.hashtags, "sidecar": post.sidecar, **post.raw},
+                claim=job.claim,
+            )
             self._emit(job, "queued", 0.0, post.warning)  # e.g. an unreadable sidecar: analysed without it
             jobs.append(job)
         return jobs
@@ -204,7 +239,8 @@ class Analyzer:
         post = read_post_info(job.path)
         try:
             out: AnalysisOutput = self.engine.analyze(
-                job.path, post, progress=lambda s, f, m: self._emit(job, s, f, m), should_stop=should_stop)
+                job.path, post, progress=lambda s, f, m: self._emit(job, s, f, m), should_stop=should_stop
+            )
             self._emit(job, "save", 0.97, "saving results")
             self.project.set_media_info(job.video_id, out.media)
             self.project.save_analysis(job.video_id, out.record)
@@ -226,8 +262,13 @@ class Analyzer:
         self._emit(job, "done", 1.0, "")
         return JobResult(job.path, job.video_id, "done", "")
 
-    def analyze_paths(self, paths: Iterable[str | os.PathLike[str]], *, force: bool = False,
-                      should_stop: Callable[[], bool] | None = None) -> list[JobResult]:
+    def analyze_paths(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        force: bool = False,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> list[JobResult]:
         files, errors = collect_media(paths)
         results = []
         for error in errors:

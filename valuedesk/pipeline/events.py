@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Stages in the order they run, with their share of a typical run's time (for one progress bar).
-STAGES: tuple[tuple[str, float], ...] = (
-    ("probe", 0.02),
-    ("transcribe", 0.55),
-    ("frames", 0.08),
-    ("ocr", 0.15),
-    ("cues", 0.04),
-    ("classify", 0.12),
-    ("save", 0.04),
-)
-STAGE_NAMES = tuple(name for name, _ in STAGES)
+from valuedesk.pipeline.stages import STAGE_NAMES, STAGES
+
+__all__ = ["STAGE_NAMES", "ProgressEvent", "overall_fraction"]
 
 
 @dataclass(frozen=True)
@@ -27,10 +19,10 @@ class ProgressEvent:
 
 
 def overall_fraction(stage: str, within: float = 0.0) -> float:
-    """Map (stage, progress within it) to one 0..1 figure for the video."""
+    """Map (stage, progress within it) to one 0..1 figure for the video (weights: stages.STAGES)."""
     done = 0.0
-    for name, share in STAGES:
-        if name == stage:
-            return min(1.0, done + share * max(0.0, min(1.0, within)))
-        done += share
+    for s in STAGES:
+        if s.name == stage:
+            return min(1.0, done + s.weight * max(0.0, min(1.0, within)))
+        done += s.weight
     return 1.0

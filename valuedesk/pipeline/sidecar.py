@@ -40,7 +40,9 @@ def read_post_info(video: Path) -> PostInfo:
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
     except (OSError, ValueError) as exc:
-        return PostInfo(title=video.stem, sidecar=str(path), warning=f"{path.name}: unreadable sidecar ({exc})")
+        return PostInfo(
+            title=video.stem, sidecar=str(path), warning=f"{path.name}: unreadable sidecar ({exc})"
+        )
     description = str(data.get("description") or "").strip()
     tags = [str(t).lstrip("#") for t in data.get("tags") or [] if str(t).strip()]
     for tag in HASHTAG.findall(description):
@@ -49,15 +51,20 @@ def read_post_info(video: Path) -> PostInfo:
     date = str(data.get("upload_date") or "")
     if re.fullmatch(r"\d{8}", date):
         date = f"{date[:4]}-{date[4:6]}-{date[6:]}"
-    creator = str(data.get("uploader") or data.get("channel") or data.get("uploader_id") or data.get("creator") or "")
+    creator = str(
+        data.get("uploader") or data.get("channel") or data.get("uploader_id") or data.get("creator") or ""
+    )
     return PostInfo(
         creator=creator.strip(),
         title=str(data.get("title") or video.stem).strip(),
         description=description,
         hashtags=tags,
         upload_date=date,
-        raw={k: data[k] for k in ("id", "uploader_id", "webpage_url", "duration", "view_count", "like_count")
-             if k in data},
+        raw={
+            k: data[k]
+            for k in ("id", "uploader_id", "webpage_url", "duration", "view_count", "like_count")
+            if k in data
+        },
         sidecar=str(path),
     )
 

@@ -74,8 +74,12 @@ def _serve(inbox: Any, replies: Any, settings: dict[str, Any], parent_pid: int |
             replies.put(("result", out))
         except MediaError as exc:
             replies.put(("error", str(exc)))
-        except Exception as exc:  # any stage failure fails this one video, with its trace for the details view
-            replies.put(("error", f"{Path(path).name}: {type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+        except (
+            Exception
+        ) as exc:  # any stage failure fails this one video, with its trace for the details view
+            replies.put(
+                ("error", f"{Path(path).name}: {type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+            )
 
 
 class AnalysisProcess:
@@ -94,16 +98,25 @@ class AnalysisProcess:
         self._inbox = self._ctx.Queue()
         self._replies = self._ctx.Queue()
         self._proc = self._ctx.Process(
-            target=_serve, args=(self._inbox, self._replies, self.settings.to_dict(), os.getpid()),
-            name="valuedesk-analysis", daemon=True)
+            target=_serve,
+            args=(self._inbox, self._replies, self.settings.to_dict(), os.getpid()),
+            name="valuedesk-analysis",
+            daemon=True,
+        )
         self._proc.start()
 
     @property
     def pid(self) -> int | None:
         return self._proc.pid if self._proc is not None else None
 
-    def analyze(self, path: Path, post: PostInfo, *, progress: ProgressFn | None = None,
-                should_stop: StopFn | None = None) -> AnalysisOutput:
+    def analyze(
+        self,
+        path: Path,
+        post: PostInfo,
+        *,
+        progress: ProgressFn | None = None,
+        should_stop: StopFn | None = None,
+    ) -> AnalysisOutput:
         self._ensure()
         self._inbox.put((str(path), post))
         while True:
@@ -118,7 +131,8 @@ class AnalysisProcess:
                     self._proc = None
                     raise AnalysisCrashed(
                         f"{path.name}: the analysis process stopped unexpectedly (exit code {code}); "
-                        "the project was not changed") from None
+                        "the project was not changed"
+                    ) from None
                 continue
             if msg[0] == "progress" and progress is not None:
                 progress(msg[1], msg[2], msg[3])

@@ -35,7 +35,11 @@ def is_read_only(path: Path) -> bool:
         return False
     if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         return True
-    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK) or _read_only_mount(path)
+    return (
+        not os.access(path, os.W_OK)
+        or not os.access(path.parent, os.W_OK | os.X_OK)
+        or _read_only_mount(path)
+    )
 
 
 def _read_only_mount(path: Path) -> bool:
@@ -102,7 +106,13 @@ def holders(path: Path) -> list[tuple[int, str]]:
         for fd in fds:
             try:
                 if os.readlink(fd) in targets:
-                    cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+                    cmd = (
+                        (entry / "cmdline")
+                        .read_bytes()
+                        .replace(b"\0", b" ")
+                        .decode("utf-8", "replace")
+                        .strip()
+                    )
                     found.append((int(entry.name), cmd[:120]))
                     break
             except OSError:
@@ -113,7 +123,9 @@ def holders(path: Path) -> list[tuple[int, str]]:
 def lock_message(path: Path, waited_s: float | None = None) -> str:
     """Why a write could not get the lock, naming the other program only when there is one."""
     others = holders(path)
-    waited = "the project is locked" + (f" (still, after waiting {waited_s:g} s)" if waited_s is not None else "")
+    waited = "the project is locked" + (
+        f" (still, after waiting {waited_s:g} s)" if waited_s is not None else ""
+    )
     if others:
         named = "; ".join(f"pid {pid}: {cmd}" for pid, cmd in others[:3])
         return f"{waited} by another program ({named}); let it finish or close it, then retry"

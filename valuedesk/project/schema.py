@@ -11,77 +11,154 @@ import sqlite_utils
 
 
 def _m1_initial(db: sqlite_utils.Database) -> None:
-    db["creators"].create(
+    db.table("creators").create(
         {"id": int, "name": str, "platform": str, "meta_json": str}, pk="id", not_null={"name"}
     )
-    db["creators"].create_index(["name"], unique=True)
-    db["videos"].create(
+    db.table("creators").create_index(["name"], unique=True)
+    db.table("videos").create(
         {
-            "id": int, "creator_id": int, "path": str, "path_raw": bytes, "file_name": str, "sha256": str,
-            "size_bytes": int, "title": str, "description": str, "upload_date": str,
-            "duration_ms": int, "width": int, "height": int, "fps": float, "rotation": int,
-            "has_video": int, "has_audio": int, "meta_json": str, "status": str, "error": str,
-            "current_run_id": int, "added_at": str, "updated_at": str,
+            "id": int,
+            "creator_id": int,
+            "path": str,
+            "path_raw": bytes,
+            "file_name": str,
+            "sha256": str,
+            "size_bytes": int,
+            "title": str,
+            "description": str,
+            "upload_date": str,
+            "duration_ms": int,
+            "width": int,
+            "height": int,
+            "fps": float,
+            "rotation": int,
+            "has_video": int,
+            "has_audio": int,
+            "meta_json": str,
+            "status": str,
+            "error": str,
+            "current_run_id": int,
+            "added_at": str,
+            "updated_at": str,
         },
-        pk="id", foreign_keys=[("creator_id", "creators", "id")], not_null={"path", "status"},
+        pk="id",
+        foreign_keys=[("creator_id", "creators", "id")],
+        not_null={"path", "status"},
     )
-    db["videos"].create_index(["sha256"])
-    db["videos"].create_index(["creator_id"])
-    db["runs"].create(
+    db.table("videos").create_index(["sha256"])
+    db.table("videos").create_index(["creator_id"])
+    db.table("runs").create(
         {
-            "id": int, "video_id": int, "started_at": str, "finished_at": str, "status": str,
-            "app_version": str, "stage_versions_json": str, "models_json": str,
-            "settings_json": str, "timings_json": str, "language": str, "error": str,
+            "id": int,
+            "video_id": int,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "app_version": str,
+            "stage_versions_json": str,
+            "models_json": str,
+            "settings_json": str,
+            "timings_json": str,
+            "language": str,
+            "error": str,
         },
-        pk="id", foreign_keys=[("video_id", "videos", "id")],
+        pk="id",
+        foreign_keys=[("video_id", "videos", "id")],
     )
-    db["runs"].create_index(["video_id"])
-    db["script_lines"].create(
-        {"id": int, "run_id": int, "video_id": int, "idx": int, "start_ms": int, "end_ms": int,
-         "kind": str, "speaker": str, "text": str},
-        pk="id", foreign_keys=[("run_id", "runs", "id"), ("video_id", "videos", "id")],
+    db.table("runs").create_index(["video_id"])
+    db.table("script_lines").create(
+        {
+            "id": int,
+            "run_id": int,
+            "video_id": int,
+            "idx": int,
+            "start_ms": int,
+            "end_ms": int,
+            "kind": str,
+            "speaker": str,
+            "text": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id"), ("video_id", "videos", "id")],
     )
-    db["script_lines"].create_index(["run_id", "idx"], unique=True)
-    db["script_lines"].enable_fts(["text"], create_triggers=True, tokenize="porter")
-    db["words"].create(
+    db.table("script_lines").create_index(["run_id", "idx"], unique=True)
+    db.table("script_lines").enable_fts(["text"], create_triggers=True, tokenize="porter")
+    db.table("words").create(
         {"id": int, "run_id": int, "start_ms": int, "end_ms": int, "text": str, "probability": float},
-        pk="id", foreign_keys=[("run_id", "runs", "id")],
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
     )
-    db["words"].create_index(["run_id", "start_ms"])
-    db["value_scores"].create(
-        {"run_id": int, "video_id": int, "value_id": str, "score": float, "label": int,
-         "threshold": float, "contradiction": float},
-        pk=("run_id", "value_id"), foreign_keys=[("run_id", "runs", "id"), ("video_id", "videos", "id")],
+    db.table("words").create_index(["run_id", "start_ms"])
+    db.table("value_scores").create(
+        {
+            "run_id": int,
+            "video_id": int,
+            "value_id": str,
+            "score": float,
+            "label": int,
+            "threshold": float,
+            "contradiction": float,
+        },
+        pk=("run_id", "value_id"),
+        foreign_keys=[("run_id", "runs", "id"), ("video_id", "videos", "id")],
     )
-    db["value_scores"].create_index(["video_id", "value_id"])
-    db["evidence"].create(
-        {"id": int, "run_id": int, "video_id": int, "value_id": str, "line_idx": int, "weight": float,
-         "start_ms": int, "end_ms": int},
-        pk="id", foreign_keys=[("run_id", "runs", "id"), ("video_id", "videos", "id")],
+    db.table("value_scores").create_index(["video_id", "value_id"])
+    db.table("evidence").create(
+        {
+            "id": int,
+            "run_id": int,
+            "video_id": int,
+            "value_id": str,
+            "line_idx": int,
+            "weight": float,
+            "start_ms": int,
+            "end_ms": int,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id"), ("video_id", "videos", "id")],
     )
-    db["evidence"].create_index(["run_id", "value_id"])
-    db["thumbnails"].create(
+    db.table("evidence").create_index(["run_id", "value_id"])
+    db.table("thumbnails").create(
         {"id": int, "run_id": int, "t_ms": int, "jpeg": bytes},
-        pk="id", foreign_keys=[("run_id", "runs", "id")],
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
     )
-    db["thumbnails"].create_index(["run_id", "t_ms"])
+    db.table("thumbnails").create_index(["run_id", "t_ms"])
     # Human reviews: kept apart from model output, never overwriting it (before/after as JSON).
-    db["reviews"].create(
-        {"id": int, "video_id": int, "run_id": int, "value_id": str, "action": str, "line_idx": int,
-         "before_json": str, "after_json": str, "note": str, "author": str, "created_at": str,
-         "undone": int},
-        pk="id", foreign_keys=[("video_id", "videos", "id")], defaults={"undone": 0},
+    db.table("reviews").create(
+        {
+            "id": int,
+            "video_id": int,
+            "run_id": int,
+            "value_id": str,
+            "action": str,
+            "line_idx": int,
+            "before_json": str,
+            "after_json": str,
+            "note": str,
+            "author": str,
+            "created_at": str,
+            "undone": int,
+        },
+        pk="id",
+        foreign_keys=[("video_id", "videos", "id")],
+        defaults={"undone": 0},
     )
-    db["reviews"].create_index(["video_id", "value_id"])
+    db.table("reviews").create_index(["video_id", "value_id"])
 
 
 def _m2_claims_and_canonical_paths(db: sqlite_utils.Database) -> None:
     """Who works on a queued/analysing video (no stale status after a kill); one row per file."""
-    db["videos"].add_column("claimed_by", str)
-    db.execute("UPDATE videos SET status = error, error = '' "
-               "WHERE status = 'queued' AND error IN ('cancelled', 'interrupted')")
-    db["videos"].create_index(["path_raw"], if_not_exists=True)
+    db.table("videos").add_column("claimed_by", str)
+    db.execute(
+        "UPDATE videos SET status = error, error = '' "
+        "WHERE status = 'queued' AND error IN ('cancelled', 'interrupted')"
+    )
+    db.table("videos").create_index(["path_raw"], if_not_exists=True)
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_m1_initial, _m2_claims_and_canonical_paths)
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    _m1_initial,
+    _m2_claims_and_canonical_paths,
+)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -27,18 +27,34 @@ from valuedesk.project.connection import (
     is_read_only,
 )
 from valuedesk.project.connection import explain as _explain
-from valuedesk.project.records import AnalysisRecord, ReviewedExample, SearchHit
+from valuedesk.project.records import AnalysisRecord, SearchHit
 from valuedesk.project.schema import MIGRATIONS, SCHEMA_VERSION
 from valuedesk.script import ScriptLine, Word
 
 # 'interrupted': a run that did not finish (killed, crashed, disk full); the previous run, if any,
 # stays current. Readers also see it for a 'queued'/'analyzing' row whose claim is dead.
 STATUSES = ("queued", "analyzing", "done", "failed", "interrupted", "cancelled")
-__all__ = ["BUSY_TIMEOUT_S", "STATUSES", "Project", "ProjectError", "canonical_path", "now_iso", "video_fs_path"]
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "STATUSES",
+    "Project",
+    "ProjectError",
+    "canonical_path",
+    "inserted_id",
+    "now_iso",
+    "video_fs_path",
+]
 
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def inserted_id(table: sqlite_utils.db.Table) -> int:
+    """The integer primary key of the row that `table.insert(...)` just wrote."""
+    pk = table.last_pk
+    assert pk is not None, f"{table.name}: insert wrote no row"
+    return int(pk)
 
 
 def canonical_path(path: str | bytes | os.PathLike[str]) -> bytes:
@@ -49,7 +65,9 @@ def canonical_path(path: str | bytes | os.PathLike[str]) -> bytes:
 class Project:
     """A ValueDesk project file. Use `Project.open(path)` as a context manager."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool, lock_wait_s: float = LOCK_WAIT_S) -> None:
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, readonly: bool, lock_wait_s: float = LOCK_WAIT_S
+    ) -> None:
         self.path = path
         self.readonly = readonly
         self.lock_wait_s = lock_wait_s
@@ -57,8 +75,14 @@ class Project:
 
     # ----------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, readonly: bool = False, create: bool = True,
-             lock_wait_s: float | None = None) -> Project:
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        readonly: bool = False,
+        create: bool = True,
+        lock_wait_s: float | None = None,
+    ) -> Project:
         """Open (or create) a project; `lock_wait_s` (default: $VALUEDESK_LOCK_WAIT_S, else 30) bounds how
         long a write waits for another writer."""
         if lock_wait_s is None:
@@ -106,7 +130,9 @@ class Project:
             raise ProjectError(f"{self.path}: the project file is damaged ({check})")
         if self.readonly:
             if version < SCHEMA_VERSION:
-                raise ProjectError(f"{self.path}: older project (schema {version}); open it writable once to upgrade")
+                raise ProjectError(
+                    f"{self.path}: older project (schema {version}); open it writable once to upgrade"
+                )
             return
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode=WAL")
@@ -145,11 +171,23 @@ class Project:
             row = db.execute("SELECT id FROM creators WHERE name = ?", [name]).fetchone()
             if row:
                 return int(row[0])
-            return int(db["creators"].insert({"name": name, "platform": platform, "meta_json": "{}"}).last_pk)
+            return inserted_id(
+                db.table("creators").insert({"name": name, "platform": platform, "meta_json": "{}"})
+            )
 
-    def add_video(self, path: str | bytes | os.PathLike[str], *, sha256: str, size_bytes: int, creator: str, title: str = "",
-                  description: str = "", upload_date: str = "", meta: dict[str, Any] | None = None,
-                  claim: str | None = None) -> int:
+    def add_video(
+        self,
+        path: str | bytes | os.PathLike[str],
+        *,
+        sha256: str,
+        size_bytes: int,
+        creator: str,
+        title: str = "",
+        description: str = "",
+        upload_date: str = "",
+        meta: dict[str, Any] | None = None,
+        claim: str | None = None,
+    ) -> int:
         """Register a file (or refresh the row that has this file); status becomes 'queued'.
 
         Paths are stored canonical (`canonical_path`), so one file has one row however it was
@@ -160,95 +198,172 @@ class Project:
         shown = raw.decode("utf-8", "replace")
         title, description, creator = _text(title), _text(description), _text(creator)
         row = {
-            "path": shown, "path_raw": raw, "file_name": Path(shown).name,
+            "path": shown,
+            "path_raw": raw,
+            "file_name": Path(shown).name,
             "sha256": sha256,
-            "size_bytes": size_bytes, "title": title or Path(shown).stem, "description": description,
-            "upload_date": upload_date, "meta_json": json.dumps(meta or {}, ensure_ascii=False),
-            "status": "queued", "error": "", "updated_at": now_iso(), "claimed_by": claim,
+            "size_bytes": size_bytes,
+            "title": title or Path(shown).stem,
+            "description": description,
+            "upload_date": upload_date,
+            "meta_json": json.dumps(meta or {}, ensure_ascii=False),
+            "status": "queued",
+            "error": "",
+            "updated_at": now_iso(),
+            "claimed_by": claim,
         }
         with self.transaction() as db:
             row["creator_id"] = self.creator_id(creator)
             existing = db.execute("SELECT id FROM videos WHERE path_raw = ?", [raw]).fetchone()
             if existing:
-                db["videos"].update(existing[0], row)
+                db.table("videos").update(existing[0], row)
                 return int(existing[0])
-            return int(db["videos"].insert({**row, "added_at": now_iso(), "current_run_id": None}).last_pk)
+            return inserted_id(
+                db.table("videos").insert({**row, "added_at": now_iso(), "current_run_id": None})
+            )
 
     def set_media_info(self, video_id: int, info: dict[str, Any]) -> None:
         keys = ("duration_ms", "width", "height", "fps", "rotation", "has_video", "has_audio")
         with self.transaction() as db:
-            db["videos"].update(video_id, {k: info[k] for k in keys if k in info})
+            db.table("videos").update(video_id, {k: info[k] for k in keys if k in info})
 
     def set_status(self, video_id: int, status: str, error: str = "", *, claim: str | None = None) -> None:
         """Change a video's status; 'queued'/'analyzing' carry the claim of whoever works on it."""
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
         with self.transaction() as db:
-            db["videos"].update(video_id, {"status": status, "error": error, "updated_at": now_iso(),
-                                           "claimed_by": claim if status in ("queued", "analyzing") else None})
+            db.table("videos").update(
+                video_id,
+                {
+                    "status": status,
+                    "error": error,
+                    "updated_at": now_iso(),
+                    "claimed_by": claim if status in ("queued", "analyzing") else None,
+                },
+            )
 
     def save_analysis(self, video_id: int, rec: AnalysisRecord) -> int:
         """Write one finished analysis in one transaction and make it the video's current run."""
         with self.transaction() as db:
-            run_id = int(db["runs"].insert({
-                "video_id": video_id, "started_at": rec.started_at or now_iso(), "finished_at": now_iso(),
-                "status": "done", "app_version": _app_version(),
-                "stage_versions_json": json.dumps(rec.stage_versions),
-                "models_json": json.dumps(rec.models), "settings_json": json.dumps(rec.settings),
-                "timings_json": json.dumps(rec.timings), "language": rec.language, "error": "",
-            }).last_pk)
-            db["script_lines"].insert_all(
-                {"run_id": run_id, "video_id": video_id, "idx": i, "start_ms": ln.start_ms,
-                 "end_ms": ln.end_ms, "kind": ln.kind, "speaker": ln.speaker, "text": ln.text}
+            run_id = inserted_id(
+                db.table("runs").insert(
+                    {
+                        "video_id": video_id,
+                        "started_at": rec.started_at or now_iso(),
+                        "finished_at": now_iso(),
+                        "status": "done",
+                        "app_version": _app_version(),
+                        "stage_versions_json": json.dumps(rec.stage_versions),
+                        "models_json": json.dumps(rec.models),
+                        "settings_json": json.dumps(rec.settings),
+                        "timings_json": json.dumps(rec.timings),
+                        "language": rec.language,
+                        "error": "",
+                    }
+                )
+            )
+            db.table("script_lines").insert_all(
+                {
+                    "run_id": run_id,
+                    "video_id": video_id,
+                    "idx": i,
+                    "start_ms": ln.start_ms,
+                    "end_ms": ln.end_ms,
+                    "kind": ln.kind,
+                    "speaker": ln.speaker,
+                    "text": ln.text,
+                }
                 for i, ln in enumerate(rec.lines)
             )
-            db["words"].insert_all(
-                {"run_id": run_id, "start_ms": w.start_ms, "end_ms": w.end_ms, "text": w.text,
-                 "probability": w.probability}
+            db.table("words").insert_all(
+                {
+                    "run_id": run_id,
+                    "start_ms": w.start_ms,
+                    "end_ms": w.end_ms,
+                    "text": w.text,
+                    "probability": w.probability,
+                }
                 for w in rec.words
             )
-            db["value_scores"].insert_all(
-                {"run_id": run_id, "video_id": video_id, "value_id": s.value_id, "score": s.score,
-                 "label": s.label, "threshold": s.threshold, "contradiction": s.contradiction}
+            db.table("value_scores").insert_all(
+                {
+                    "run_id": run_id,
+                    "video_id": video_id,
+                    "value_id": s.value_id,
+                    "score": s.score,
+                    "label": s.label,
+                    "threshold": s.threshold,
+                    "contradiction": s.contradiction,
+                }
                 for s in rec.scores
             )
-            db["evidence"].insert_all(
-                {"run_id": run_id, "video_id": video_id, "value_id": e.value_id, "line_idx": e.line_idx,
-                 "weight": e.weight, "start_ms": e.start_ms, "end_ms": e.end_ms}
+            db.table("evidence").insert_all(
+                {
+                    "run_id": run_id,
+                    "video_id": video_id,
+                    "value_id": e.value_id,
+                    "line_idx": e.line_idx,
+                    "weight": e.weight,
+                    "start_ms": e.start_ms,
+                    "end_ms": e.end_ms,
+                }
                 for e in rec.evidence
             )
-            db["thumbnails"].insert_all({"run_id": run_id, "t_ms": t, "jpeg": jpeg} for t, jpeg in rec.thumbnails)
-            db["videos"].update(video_id, {"current_run_id": run_id, "status": "done", "error": "",
-                                           "updated_at": now_iso(), "claimed_by": None})
+            db.table("thumbnails").insert_all(
+                {"run_id": run_id, "t_ms": t, "jpeg": jpeg} for t, jpeg in rec.thumbnails
+            )
+            db.table("videos").update(
+                video_id,
+                {
+                    "current_run_id": run_id,
+                    "status": "done",
+                    "error": "",
+                    "updated_at": now_iso(),
+                    "claimed_by": None,
+                },
+            )
         return run_id
 
     # ----------------------------------------------------------------- reads
     def creators(self) -> list[dict[str, Any]]:
-        return list(self.db.query(
-            "SELECT c.*, COUNT(v.id) AS n_videos FROM creators c LEFT JOIN videos v ON v.creator_id = c.id "
-            "GROUP BY c.id ORDER BY c.name COLLATE NOCASE"
-        ))
+        return list(
+            self.db.query(
+                "SELECT c.*, COUNT(v.id) AS n_videos FROM creators c LEFT JOIN videos v ON v.creator_id = c.id "
+                "GROUP BY c.id ORDER BY c.name COLLATE NOCASE"
+            )
+        )
 
     def videos(self, creator: str | None = None) -> list[dict[str, Any]]:
         """Video rows with the status a user should see (`claims.live_status`)."""
-        sql = ("SELECT v.*, c.name AS creator FROM videos v LEFT JOIN creators c ON c.id = v.creator_id")
+        sql = "SELECT v.*, c.name AS creator FROM videos v LEFT JOIN creators c ON c.id = v.creator_id"
         params: list[Any] = []
         if creator is not None:
             sql += " WHERE c.name = ? COLLATE NOCASE"
             params.append(creator)
-        return [_live(r) for r in self.db.query(sql + " ORDER BY c.name COLLATE NOCASE, v.upload_date, v.id", params)]
+        return [
+            _live(r)
+            for r in self.db.query(sql + " ORDER BY c.name COLLATE NOCASE, v.upload_date, v.id", params)
+        ]
 
     def video(self, video_id: int) -> dict[str, Any]:
-        rows = list(self.db.query(
-            "SELECT v.*, c.name AS creator FROM videos v LEFT JOIN creators c ON c.id = v.creator_id "
-            "WHERE v.id = ?", [video_id]))
+        rows = list(
+            self.db.query(
+                "SELECT v.*, c.name AS creator FROM videos v LEFT JOIN creators c ON c.id = v.creator_id "
+                "WHERE v.id = ?",
+                [video_id],
+            )
+        )
         if not rows:
             raise ProjectError(f"{self.path}: no video with id {video_id}")
         return _live(rows[0])
 
-    def find_video_by_sha(self, sha256: str, path: str | bytes | os.PathLike[str] | None = None) -> dict[str, Any] | None:
+    def find_video_by_sha(
+        self, sha256: str, path: str | bytes | os.PathLike[str] | None = None
+    ) -> dict[str, Any] | None:
         """A video with this content: the row of this very file first, then the oldest copy."""
-        rows = [_live(r) for r in self.db.query("SELECT * FROM videos WHERE sha256 = ? ORDER BY id", [sha256])]
+        rows = [
+            _live(r) for r in self.db.query("SELECT * FROM videos WHERE sha256 = ? ORDER BY id", [sha256])
+        ]
         if path is not None:
             raw = canonical_path(path)
             rows.sort(key=lambda r: r["path_raw"] != raw)
@@ -275,21 +390,16 @@ class Project:
             return run_id
         return self.video(video_id)["current_run_id"]
 
-    def script_lines(self, video_id: int, run_id: int | None = None, *, reviewed: bool = True) -> list[ScriptLine]:
-        """The current script; with reviewed=True, human text corrections replace the model's text."""
+    def script_lines(self, video_id: int, run_id: int | None = None) -> list[ScriptLine]:
+        """The model's script of the current (or given) run; reviewers' corrections are applied by
+        `valuedesk.review` (the one reading model), never here."""
         rid = self._run_id(video_id, run_id)
         if rid is None:
             return []
-        lines = [
+        return [
             ScriptLine(r["start_ms"], r["end_ms"], r["kind"], r["speaker"] or "", r["text"])
             for r in self.db.query("SELECT * FROM script_lines WHERE run_id = ? ORDER BY idx", [rid])
         ]
-        if reviewed:
-            for idx, text in self.line_corrections(video_id).items():
-                if 0 <= idx < len(lines):
-                    ln = lines[idx]
-                    lines[idx] = ScriptLine(ln.start_ms, ln.end_ms, ln.kind, ln.speaker, text)
-        return lines
 
     def words(self, video_id: int, run_id: int | None = None) -> list[Word]:
         rid = self._run_id(video_id, run_id)
@@ -302,7 +412,9 @@ class Project:
         rid = self._run_id(video_id, run_id)
         return {r["value_id"]: r for r in self.db.query("SELECT * FROM value_scores WHERE run_id = ?", [rid])}
 
-    def evidence(self, video_id: int, value_id: str | None = None, run_id: int | None = None) -> list[dict[str, Any]]:
+    def evidence(
+        self, video_id: int, value_id: str | None = None, run_id: int | None = None
+    ) -> list[dict[str, Any]]:
         rid = self._run_id(video_id, run_id)
         sql = "SELECT * FROM evidence WHERE run_id = ?"
         params: list[Any] = [rid]
@@ -318,8 +430,12 @@ class Project:
 
     def thumbnails(self, video_id: int, run_id: int | None = None) -> list[tuple[int, bytes]]:
         rid = self._run_id(video_id, run_id)
-        return [(r[0], r[1]) for r in self.db.execute(
-            "SELECT t_ms, jpeg FROM thumbnails WHERE run_id = ? ORDER BY t_ms", [rid]).fetchall()]
+        return [
+            (r[0], r[1])
+            for r in self.db.execute(
+                "SELECT t_ms, jpeg FROM thumbnails WHERE run_id = ? ORDER BY t_ms", [rid]
+            ).fetchall()
+        ]
 
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:
         """Full-text search over current script lines (porter stemming; plain words are quoted)."""
@@ -334,12 +450,24 @@ class Project:
             "JOIN videos v ON v.id = s.video_id AND v.current_run_id = s.run_id "
             "WHERE script_lines_fts MATCH ? ORDER BY rank LIMIT ?"
         )
-        return [SearchHit(r[0], r[1], r[2], r[3], r[4], r[5], r[6])
-                for r in self.db.execute(sql, [match, limit]).fetchall()]
+        return [
+            SearchHit(r[0], r[1], r[2], r[3], r[4], r[5], r[6])
+            for r in self.db.execute(sql, [match, limit]).fetchall()
+        ]
 
     # ----------------------------------------------------------------- reviews
-    def add_review(self, video_id: int, action: str, *, value_id: str | None = None, line_idx: int | None = None,
-                   before: Any = None, after: Any = None, note: str = "", author: str = "") -> int:
+    def add_review(
+        self,
+        video_id: int,
+        action: str,
+        *,
+        value_id: str | None = None,
+        line_idx: int | None = None,
+        before: Any = None,
+        after: Any = None,
+        note: str = "",
+        author: str = "",
+    ) -> int:
         """Store one human correction (never touching model rows). Actions: label, evidence_add,
         evidence_remove, note, line_text."""
         if action not in ("label", "evidence_add", "evidence_remove", "note", "line_text"):
@@ -347,90 +475,49 @@ class Project:
         with self.transaction() as db:
             # A new action clears the redo stack for this video.
             db.execute("DELETE FROM reviews WHERE video_id = ? AND undone = 1", [video_id])
-            return int(db["reviews"].insert({
-                "video_id": video_id, "run_id": self.video(video_id)["current_run_id"], "value_id": value_id,
-                "action": action, "line_idx": line_idx, "before_json": json.dumps(before, ensure_ascii=False),
-                "after_json": json.dumps(after, ensure_ascii=False), "note": note,
-                "author": author or os.environ.get("USER", "") or "reviewer", "created_at": now_iso(), "undone": 0,
-            }).last_pk)
+            return inserted_id(
+                db.table("reviews").insert(
+                    {
+                        "video_id": video_id,
+                        "run_id": self.video(video_id)["current_run_id"],
+                        "value_id": value_id,
+                        "action": action,
+                        "line_idx": line_idx,
+                        "before_json": json.dumps(before, ensure_ascii=False),
+                        "after_json": json.dumps(after, ensure_ascii=False),
+                        "note": note,
+                        "author": author or os.environ.get("USER", "") or "reviewer",
+                        "created_at": now_iso(),
+                        "undone": 0,
+                    }
+                )
+            )
 
     def undo_review(self, video_id: int) -> int | None:
         with self.transaction() as db:
             row = db.execute(
-                "SELECT id FROM reviews WHERE video_id = ? AND undone = 0 ORDER BY id DESC LIMIT 1", [video_id]).fetchone()
+                "SELECT id FROM reviews WHERE video_id = ? AND undone = 0 ORDER BY id DESC LIMIT 1",
+                [video_id],
+            ).fetchone()
             if not row:
                 return None
-            db["reviews"].update(row[0], {"undone": 1})
+            db.table("reviews").update(row[0], {"undone": 1})
         return int(row[0])
 
     def redo_review(self, video_id: int) -> int | None:
         with self.transaction() as db:
             row = db.execute(
-                "SELECT id FROM reviews WHERE video_id = ? AND undone = 1 ORDER BY id ASC LIMIT 1", [video_id]).fetchone()
+                "SELECT id FROM reviews WHERE video_id = ? AND undone = 1 ORDER BY id ASC LIMIT 1", [video_id]
+            ).fetchone()
             if not row:
                 return None
-            db["reviews"].update(row[0], {"undone": 0})
+            db.table("reviews").update(row[0], {"undone": 0})
         return int(row[0])
 
     def reviews(self, video_id: int) -> list[dict[str, Any]]:
-        return list(self.db.query("SELECT * FROM reviews WHERE video_id = ? AND undone = 0 ORDER BY id", [video_id]))
-
-    def reviewed_labels(self, video_id: int) -> dict[str, int]:
-        """value_id -> the latest human label (the model's stays in value_scores)."""
-        out: dict[str, int] = {}
-        for r in self.reviews(video_id):
-            if r["action"] == "label" and r["value_id"]:
-                out[r["value_id"]] = int(json.loads(r["after_json"]))
-        return out
-
-    def line_corrections(self, video_id: int) -> dict[int, str]:
-        out: dict[int, str] = {}
-        for r in self.reviews(video_id):
-            if r["action"] == "line_text" and r["line_idx"] is not None:
-                out[int(r["line_idx"])] = str(json.loads(r["after_json"]))
-        return out
-
-    def reviewed_evidence(self, video_id: int, value_id: str) -> tuple[set[int], set[int]]:
-        """(lines a reviewer added, lines a reviewer removed) as evidence for a value."""
-        added: set[int] = set()
-        removed: set[int] = set()
-        for r in self.reviews(video_id):
-            if r["value_id"] != value_id or r["line_idx"] is None:
-                continue
-            if r["action"] == "evidence_add":
-                added.add(r["line_idx"])
-                removed.discard(r["line_idx"])
-            elif r["action"] == "evidence_remove":
-                removed.add(r["line_idx"])
-                added.discard(r["line_idx"])
-        return added, removed
-
-    def effective_labels(self, video_id: int) -> dict[str, tuple[int, int | None]]:
-        """value_id -> (model label, reviewed label or None)."""
-        model = {k: int(v["label"]) for k, v in self.value_scores(video_id).items()}
-        reviewed = self.reviewed_labels(video_id)
-        return {k: (model.get(k, 0), reviewed.get(k)) for k in sorted(set(model) | set(reviewed))}
-
-    def reviewed_examples(self) -> list[ReviewedExample]:
-        ids = [r[0] for r in self.db.execute(
-            "SELECT DISTINCT video_id FROM reviews WHERE action = 'label' AND undone = 0 ORDER BY video_id").fetchall()]
-        out = []
-        for vid in ids:
-            labels = self.reviewed_labels(vid)
-            if labels:
-                out.append(ReviewedExample(vid, self.script_lines(vid), labels))
-        return out
-
-    def videos_with_label(self, value_id: str, label: int) -> list[int]:
-        """Videos whose effective label (review first, model otherwise) for a value equals `label`."""
-        out = []
-        for v in self.videos():
-            if v["current_run_id"] is None:
-                continue
-            model, reviewed = self.effective_labels(v["id"]).get(value_id, (0, None))
-            if (reviewed if reviewed is not None else model) == label:
-                out.append(int(v["id"]))
-        return out
+        return list(
+            self.db.query("SELECT * FROM reviews WHERE video_id = ? AND undone = 0 ORDER BY id", [video_id])
+        )
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"

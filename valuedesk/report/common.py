@@ -22,7 +22,7 @@ MAX_QUOTE = 420  # characters of one quoted line in a card; the rest is elided
 
 
 def label_badge(label: int) -> str:
-    """"● DOMINANT" in bold, contradicted in dark red — readable without colour."""
+    """ "● DOMINANT" in bold, contradicted in dark red — readable without colour."""
     word = Label(label).phrase.upper()
     if label == 0:
         return '<span class="tag">○ ABSENT</span>'
@@ -45,7 +45,9 @@ def speaker_words(ev: EvidenceLine) -> str:
     if ev.kind == "speech":
         who = ev.speaker.strip().title() if ev.speaker.strip() else "Someone"
         return f"{who} says"
-    return {"onscreen": "On screen", "caption": "Caption", "scene": "Scene", "sound": "Sound"}.get(ev.kind, ev.kind)
+    return {"onscreen": "On screen", "caption": "Caption", "scene": "Scene", "sound": "Sound"}.get(
+        ev.kind, ev.kind
+    )
 
 
 def quote_text(ev: EvidenceLine, limit: int = MAX_QUOTE) -> str:
@@ -58,10 +60,16 @@ def quote_text(ev: EvidenceLine, limit: int = MAX_QUOTE) -> str:
 def quote_html(ev: EvidenceLine, *, video_title: str = "") -> str:
     """00:12.3 · Girl says: “…” (reviewer-added lines say so)."""
     where = f"{esc(video_title)}, " if video_title else ""
-    quoted = f"\u201c{esc(quote_text(ev))}\u201d" if ev.kind in ("speech", "onscreen", "caption") else esc(quote_text(ev))
+    quoted = (
+        f"\u201c{esc(quote_text(ev))}\u201d"
+        if ev.kind in ("speech", "onscreen", "caption")
+        else esc(quote_text(ev))
+    )
     added = ' <span class="muted small">(added by a reviewer)</span>' if ev.source == "reviewer" else ""
-    return (f'<span class="muted">{where}{format_ms(ev.start_ms)}</span> · '
-            f'<i>{esc(speaker_words(ev))}:</i> <span class="quote">{quoted}</span>{added}')
+    return (
+        f'<span class="muted">{where}{format_ms(ev.start_ms)}</span> · '
+        f'<i>{esc(speaker_words(ev))}:</i> <span class="quote">{quoted}</span>{added}'
+    )
 
 
 class Thumbs:
@@ -84,8 +92,9 @@ class Thumbs:
         if not self.items:
             return None
         i = bisect.bisect_left(self._times, t_ms)
-        best = min((j for j in (i - 1, i) if 0 <= j < len(self.items)),
-                   key=lambda j: abs(self._times[j] - t_ms))
+        best = min(
+            (j for j in (i - 1, i) if 0 <= j < len(self.items)), key=lambda j: abs(self._times[j] - t_ms)
+        )
         t, img = self.items[best]
         name = f"thumb-{self.video_id}-{t}.png"
         self.resources.setdefault(name, img)
@@ -119,7 +128,7 @@ def nice_date(text: str | None) -> str:
 
 
 def models_text(runs: list[dict[str, Any] | None]) -> str:
-    """"classifier: minilm-values-v1; asr: whisper-tiny.en" over one or many runs."""
+    """ "classifier: minilm-values-v1; asr: whisper-tiny.en" over one or many runs."""
     seen: dict[str, list[str]] = {}
     for run in runs:
         for role, model in models_used(run).items():

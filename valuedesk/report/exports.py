@@ -12,6 +12,11 @@ and writes only the chosen path: one file, or — for multi-file formats — one
           label, speaker, kind, source — one row per shown evidence line of a non-absent value
   tsv     folder: see valuedesk.report.valueeval
   srt/vtt file for one video (--video), else a folder with one file per video
+
+`EXPORT_FORMATS` is the one list of formats: the CLI's --format choices and help and the export
+dialog read it. A format that writes a folder refuses a path ending in a file suffix (.csv,
+.json, ...) unless that folder already exists: `-o labels.csv` for csv would otherwise make a
+folder named labels.csv; the message suggests the folder name (see `check_target`).
 """
 
 from __future__ import annotations
@@ -21,34 +26,158 @@ import io
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from valuedesk.project.store import Project
 from valuedesk.report import valueeval
 from valuedesk.report.errors import ReportError
-from valuedesk.report.safeio import OutputFolder, defuse_formula, safe_name, write_file
+from valuedesk.report.safeio import OutputError, OutputFolder, defuse_formula, safe_name, write_file
 from valuedesk.report.subtitles import cues, to_srt, to_vtt
 from valuedesk.review import EvidenceLine, VideoReading, models_used, video_reading
 from valuedesk.script import format_ms
 from valuedesk.values import GROUPS, Label
 
-FORMATS: tuple[str, ...] = ("csv", "json", "tsv", "quotes", "srt", "vtt")
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str  # --format NAME
+    description: str  # what users read: the export dialog's list and `valuedesk export --help`
+    writes: str  # "file", "folder", or "per-video": a file for one video, else a folder of them
+    suffix: str  # the suffix of the file it writes (of the files inside, for a folder)
+    contents: str = ""  # a folder's files, for the help
+
+    def is_folder(self, *, one_video: bool = False) -> bool:
+        """Whether this export, of one video or of several, is a folder."""
+        return self.writes == "folder" or (self.writes == "per-video" and not one_video)
+
+    @property
+    def where(self) -> str:
+        """Where the export goes, in words: 'one .csv file', 'a folder (labels.csv, evidence.csv)'."""
+        if self.writes == "file":
+            return f"one {self.suffix} file"
+        if self.writes == "folder":
+            return f"a folder ({self.contents})"
+        return f"one {self.suffix} file for one video, else a folder (a file per video)"
+
+
+EXPORT_FORMATS: tuple[ExportFormat, ...] = (
+    ExportFormat(
+        "csv", "Spreadsheet tables: labels and evidence", "folder", ".csv", "labels.csv, evidence.csv"
+    ),
+    ExportFormat("quotes", "Quote table for QualCoder / MAXQDA", "file", ".csv"),
+    ExportFormat("json", "Everything, for other programs", "file", ".json"),
+    ExportFormat(
+        "tsv",
+        "ValueEval / Touché23 TSV for model evaluation",
+        "folder",
+        ".tsv",
+        "arguments.tsv, labels.tsv, labels-contradicted.tsv, README.txt",
+    ),
+    ExportFormat("srt", "Subtitles with the script (SRT)", "per-video", ".srt"),
+    ExportFormat("vtt", "Subtitles with the script (WebVTT)", "per-video", ".vtt"),
+)
+FORMATS: tuple[str, ...] = tuple(f.name for f in EXPORT_FORMATS)
+_BY_NAME = {f.name: f for f in EXPORT_FORMATS}
+# Endings that name a file, not a folder: a folder export given one of these is refused.
+FILE_SUFFIXES = frozenset(
+    {f.suffix for f in EXPORT_FORMATS} | {".txt", ".xlsx", ".xls", ".ods", ".zip", ".pdf"}
+)
 JSON_VERSION = 1
 
-LABEL_FIELDS = ("video_id", "creator", "title", "file_name", "upload_date", "run_id", "value_id", "value",
-                "group", "model_label", "reviewed_label", "effective_label", "effective_word", "score",
-                "contradiction", "threshold", "note")
-EVIDENCE_FIELDS = ("video_id", "creator", "title", "value_id", "value", "effective_label", "line_idx",
-                   "start_ms", "end_ms", "time", "kind", "speaker", "text", "weight", "source", "status")
-QUOTE_FIELDS = ("quote", "time", "start_ms", "end_ms", "video", "video_id", "file_name", "creator", "value",
-                "label", "speaker", "kind", "source")
+
+def export_format(name: str) -> ExportFormat:
+    found = _BY_NAME.get(name.lower())
+    if found is None:
+        raise ReportError(f"unknown format {name!r}: use one of {', '.join(FORMATS)}")
+    return found
+
+
+def check_target(fmt: str, out: str | os.PathLike[str], *, one_video: bool = False) -> None:
+    """Refuse a folder export whose path looks like a file name (labels.csv): raise OutputError
+    that says what the format writes and suggests the folder name. Whatever already exists there
+    (a folder of that name, or a file: refused by OutputFolder) is left to the writing rules."""
+    spec = export_format(fmt)
+    path = Path(out)
+    if (
+        not spec.is_folder(one_video=one_video)
+        or path.suffix.lower() not in FILE_SUFFIXES
+        or os.path.lexists(path)
+    ):
+        return
+    what = f"a folder ({spec.contents})" if spec.writes == "folder" else "a folder with one file per video"
+    hint = {
+        "csv": "; for one CSV file of quotes use the quotes format",
+        "srt": "; or export one video for one file",
+        "vtt": "; or export one video for one file",
+    }
+    raise OutputError(
+        f"{path}: {spec.name} writes {what}, not one file; give the folder's name without "
+        f"{path.suffix}, e.g. {path.with_suffix('')}{hint.get(spec.name, '')}"
+    )
+
+
+LABEL_FIELDS = (
+    "video_id",
+    "creator",
+    "title",
+    "file_name",
+    "upload_date",
+    "run_id",
+    "value_id",
+    "value",
+    "group",
+    "model_label",
+    "reviewed_label",
+    "effective_label",
+    "effective_word",
+    "score",
+    "contradiction",
+    "threshold",
+    "note",
+)
+EVIDENCE_FIELDS = (
+    "video_id",
+    "creator",
+    "title",
+    "value_id",
+    "value",
+    "effective_label",
+    "line_idx",
+    "start_ms",
+    "end_ms",
+    "time",
+    "kind",
+    "speaker",
+    "text",
+    "weight",
+    "source",
+    "status",
+)
+QUOTE_FIELDS = (
+    "quote",
+    "time",
+    "start_ms",
+    "end_ms",
+    "video",
+    "video_id",
+    "file_name",
+    "creator",
+    "value",
+    "label",
+    "speaker",
+    "kind",
+    "source",
+)
 
 
 # --------------------------------------------------------------------------- selection
 
 
-def select(project: Project, *, video: str | int | None = None, creator: str | None = None) -> list[VideoReading]:
+def select(
+    project: Project, *, video: str | int | None = None, creator: str | None = None
+) -> list[VideoReading]:
     """The analysed videos to export: one video, one creator's, or all of the project's."""
     if video is not None and creator is not None:
         raise ReportError("choose either a video or a creator, not both")
@@ -79,23 +208,47 @@ def label_rows(readings: Sequence[VideoReading]) -> list[dict[str, Any]]:
     rows = []
     for r in readings:
         for vr in r.values.values():
-            rows.append({
-                **_video_cols(r), "file_name": r.video.get("file_name") or "",
-                "upload_date": r.video.get("upload_date") or "", "run_id": (r.run or {}).get("id"),
-                "value_id": vr.value_id, "value": vr.value.name, "group": GROUPS[vr.value.group].name,
-                "model_label": vr.model_label, "reviewed_label": vr.reviewed_label,
-                "effective_label": vr.effective, "effective_word": Label(vr.effective).word,
-                "score": vr.score, "contradiction": vr.contradiction, "threshold": vr.threshold, "note": vr.note,
-            })
+            rows.append(
+                {
+                    **_video_cols(r),
+                    "file_name": r.video.get("file_name") or "",
+                    "upload_date": r.video.get("upload_date") or "",
+                    "run_id": (r.run or {}).get("id"),
+                    "value_id": vr.value_id,
+                    "value": vr.value.name,
+                    "group": GROUPS[vr.value.group].name,
+                    "model_label": vr.model_label,
+                    "reviewed_label": vr.reviewed_label,
+                    "effective_label": vr.effective,
+                    "effective_word": Label(vr.effective).word,
+                    "score": vr.score,
+                    "contradiction": vr.contradiction,
+                    "threshold": vr.threshold,
+                    "note": vr.note,
+                }
+            )
     return rows
 
 
-def _ev_row(r: VideoReading, value_id: str, name: str, effective: int, ev: EvidenceLine,
-            status: str) -> dict[str, Any]:
-    return {**_video_cols(r), "value_id": value_id, "value": name, "effective_label": effective,
-            "line_idx": ev.line_idx, "start_ms": ev.start_ms, "end_ms": ev.end_ms, "time": format_ms(ev.start_ms),
-            "kind": ev.kind, "speaker": ev.speaker, "text": ev.text, "weight": ev.weight, "source": ev.source,
-            "status": status}
+def _ev_row(
+    r: VideoReading, value_id: str, name: str, effective: int, ev: EvidenceLine, status: str
+) -> dict[str, Any]:
+    return {
+        **_video_cols(r),
+        "value_id": value_id,
+        "value": name,
+        "effective_label": effective,
+        "line_idx": ev.line_idx,
+        "start_ms": ev.start_ms,
+        "end_ms": ev.end_ms,
+        "time": format_ms(ev.start_ms),
+        "kind": ev.kind,
+        "speaker": ev.speaker,
+        "text": ev.text,
+        "weight": ev.weight,
+        "source": ev.source,
+        "status": status,
+    }
 
 
 def evidence_rows(readings: Sequence[VideoReading]) -> list[dict[str, Any]]:
@@ -115,38 +268,82 @@ def quote_rows(readings: Sequence[VideoReading]) -> list[dict[str, Any]]:
             if vr.effective == 0:
                 continue
             for ev in vr.evidence:
-                rows.append({
-                    "quote": " ".join(ev.text.split()), "time": format_ms(ev.start_ms), "start_ms": ev.start_ms,
-                    "end_ms": ev.end_ms, "video": r.video.get("title") or "", "video_id": r.video_id,
-                    "file_name": r.video.get("file_name") or "", "creator": r.video.get("creator") or "",
-                    "value": vr.value.name, "label": Label(vr.effective).phrase, "speaker": ev.speaker,
-                    "kind": ev.kind, "source": ev.source,
-                })
+                rows.append(
+                    {
+                        "quote": " ".join(ev.text.split()),
+                        "time": format_ms(ev.start_ms),
+                        "start_ms": ev.start_ms,
+                        "end_ms": ev.end_ms,
+                        "video": r.video.get("title") or "",
+                        "video_id": r.video_id,
+                        "file_name": r.video.get("file_name") or "",
+                        "creator": r.video.get("creator") or "",
+                        "value": vr.value.name,
+                        "label": Label(vr.effective).phrase,
+                        "speaker": ev.speaker,
+                        "kind": ev.kind,
+                        "source": ev.source,
+                    }
+                )
     return sorted(rows, key=lambda q: (q["creator"], q["video_id"], q["start_ms"], q["value"]))
 
 
 def _ev_json(ev: EvidenceLine) -> dict[str, Any]:
-    return {"line_idx": ev.line_idx, "start_ms": ev.start_ms, "end_ms": ev.end_ms, "kind": ev.kind,
-            "speaker": ev.speaker, "text": ev.text, "weight": ev.weight, "source": ev.source}
+    return {
+        "line_idx": ev.line_idx,
+        "start_ms": ev.start_ms,
+        "end_ms": ev.end_ms,
+        "kind": ev.kind,
+        "speaker": ev.speaker,
+        "text": ev.text,
+        "weight": ev.weight,
+        "source": ev.source,
+    }
 
 
 def video_json(r: VideoReading) -> dict[str, Any]:
     v, run = r.video, r.run or {}
     return {
-        "id": r.video_id, "creator": v.get("creator") or "", "title": v.get("title") or "",
-        "file_name": v.get("file_name") or "", "upload_date": v.get("upload_date") or "",
-        "duration_ms": v.get("duration_ms"), "note": r.note,
-        "run": {"id": run.get("id"), "finished_at": run.get("finished_at"), "models": models_used(r.run),
-                "app_version": run.get("app_version")},
+        "id": r.video_id,
+        "creator": v.get("creator") or "",
+        "title": v.get("title") or "",
+        "file_name": v.get("file_name") or "",
+        "upload_date": v.get("upload_date") or "",
+        "duration_ms": v.get("duration_ms"),
+        "note": r.note,
+        "run": {
+            "id": run.get("id"),
+            "finished_at": run.get("finished_at"),
+            "models": models_used(r.run),
+            "app_version": run.get("app_version"),
+        },
         "values": [
-            {"value_id": vr.value_id, "value": vr.value.name, "model_label": vr.model_label,
-             "reviewed_label": vr.reviewed_label, "effective_label": vr.effective, "score": vr.score,
-             "contradiction": vr.contradiction, "threshold": vr.threshold, "note": vr.note,
-             "evidence": [_ev_json(e) for e in vr.evidence], "removed_evidence": [_ev_json(e) for e in vr.removed]}
+            {
+                "value_id": vr.value_id,
+                "value": vr.value.name,
+                "model_label": vr.model_label,
+                "reviewed_label": vr.reviewed_label,
+                "effective_label": vr.effective,
+                "score": vr.score,
+                "contradiction": vr.contradiction,
+                "threshold": vr.threshold,
+                "note": vr.note,
+                "evidence": [_ev_json(e) for e in vr.evidence],
+                "removed_evidence": [_ev_json(e) for e in vr.removed],
+            }
             for vr in r.values.values()
         ],
-        "script": [{"idx": i, "start_ms": ln.start_ms, "end_ms": ln.end_ms, "kind": ln.kind,
-                    "speaker": ln.speaker, "text": ln.text} for i, ln in enumerate(r.lines)],
+        "script": [
+            {
+                "idx": i,
+                "start_ms": ln.start_ms,
+                "end_ms": ln.end_ms,
+                "kind": ln.kind,
+                "speaker": ln.speaker,
+                "text": ln.text,
+            }
+            for i, ln in enumerate(r.lines)
+        ],
     }
 
 
@@ -173,17 +370,27 @@ def _subtitle_text(fmt: str, r: VideoReading, onscreen: bool) -> str:
     return to_srt(items) if fmt == "srt" else to_vtt(items)
 
 
-def export(project: Project, fmt: str, out: str | os.PathLike[str], *, video: str | int | None = None,
-           creator: str | None = None, force: bool = False, onscreen: bool = False) -> list[Path]:
+def export(
+    project: Project,
+    fmt: str,
+    out: str | os.PathLike[str],
+    *,
+    video: str | int | None = None,
+    creator: str | None = None,
+    force: bool = False,
+    onscreen: bool = False,
+) -> list[Path]:
     """Write one export; returns the files written (all at or inside `out`)."""
-    fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise ReportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    fmt = export_format(fmt).name
+    check_target(fmt, out, one_video=video is not None)
     readings = select(project, video=video, creator=creator)
     path = Path(out)
     if fmt == "json":
-        doc = {"format": "valuedesk-export", "version": JSON_VERSION,
-               "videos": [video_json(r) for r in readings]}
+        doc = {
+            "format": "valuedesk-export",
+            "version": JSON_VERSION,
+            "videos": [video_json(r) for r in readings],
+        }
         return [write_file(path, json.dumps(doc, ensure_ascii=False, indent=1) + "\n", force=force)]
     if fmt == "quotes":
         return [write_file(path, to_csv(quote_rows(readings), QUOTE_FIELDS), force=force)]
@@ -195,10 +402,14 @@ def export(project: Project, fmt: str, out: str | os.PathLike[str], *, video: st
         folder.write("evidence.csv", to_csv(evidence_rows(readings), EVIDENCE_FIELDS))
     elif fmt == "tsv":
         header = ("Text-ID", *valueeval.TOUCHE_COLUMNS)
-        folder.write("arguments.tsv", valueeval.to_tsv(valueeval.arguments_rows(readings), ("Text-ID", "Text")))
+        folder.write(
+            "arguments.tsv", valueeval.to_tsv(valueeval.arguments_rows(readings), ("Text-ID", "Text"))
+        )
         folder.write("labels.tsv", valueeval.to_tsv(valueeval.label_rows(readings), header))
-        folder.write("labels-contradicted.tsv",
-                     valueeval.to_tsv(valueeval.label_rows(readings, contradicted=True), header))
+        folder.write(
+            "labels-contradicted.tsv",
+            valueeval.to_tsv(valueeval.label_rows(readings, contradicted=True), header),
+        )
         folder.write("README.txt", valueeval.README.strip() + "\n")
     else:  # srt / vtt, one file per video
         for r in readings:

@@ -51,12 +51,17 @@ def creator_data(project: Project, name: str) -> CreatorData:
     if not videos:
         known = ", ".join(c["name"] for c in project.creators()) or "none"
         raise ReportError(f"no creator {name!r} in this project (known: {known})")
-    analysed = sorted((v for v in videos if v["current_run_id"] is not None),
-                      key=lambda v: (date_key(v["upload_date"]), v["id"]))
+    analysed = sorted(
+        (v for v in videos if v["current_run_id"] is not None),
+        key=lambda v: (date_key(v["upload_date"]), v["id"]),
+    )
     if not analysed:
         raise ReportError(f"none of the {len(videos)} videos of {name} has been analysed yet")
-    return CreatorData(str(videos[0]["creator"]), [video_reading(project, int(v["id"])) for v in analysed],
-                       len(videos) - len(analysed))
+    return CreatorData(
+        str(videos[0]["creator"]),
+        [video_reading(project, int(v["id"])) for v in analysed],
+        len(videos) - len(analysed),
+    )
 
 
 def _title(r: VideoReading) -> str:
@@ -75,18 +80,21 @@ def _examples(data: CreatorData, value_id: str, pred: Callable[[int], bool], n: 
     return [quote_html(ev, video_title=_title(r)) for _, r, ev in found[:n]]
 
 
-def _ranking(data: CreatorData, heading: str, ranked: list[tuple[str, int]], pred: Callable[[int], bool],
-             verb: str) -> str:
+def _ranking(
+    data: CreatorData, heading: str, ranked: list[tuple[str, int]], pred: Callable[[int], bool], verb: str
+) -> str:
     if not ranked:
-        return f"<h2>{heading}</h2><p class=\"muted\">None of the videos {verb} any value.</p>"
+        return f'<h2>{heading}</h2><p class="muted">None of the videos {verb} any value.</p>'
     out = [f"<h2>{heading}</h2>"]
     for value_id, count in ranked[:4]:
         name = next(v.name for v in VALUES if v.id == value_id)
         quotes = "".join(f'<p style="margin-left:14px">{q}</p>' for q in _examples(data, value_id, pred))
         # a borderless one-cell table, so the page breaker keeps a value with its quotes
-        out.append('<table width="100%" cellspacing="0" cellpadding="0"><tr><td>'
-                   f"<h3>{esc(name)} — {count} of {data.n} videos</h3>"
-                   f'<p class="muted small">{esc(GLOSS[value_id])}</p>{quotes}</td></tr></table>')
+        out.append(
+            '<table width="100%" cellspacing="0" cellpadding="0"><tr><td>'
+            f"<h3>{esc(name)} — {count} of {data.n} videos</h3>"
+            f'<p class="muted small">{esc(GLOSS[value_id])}</p>{quotes}</td></tr></table>'
+        )
     return "".join(out)
 
 
@@ -96,12 +104,16 @@ def _grid(data: CreatorData) -> str:
     against = data.count(lambda x: x < 0)
     parts = []
     for start in range(0, data.n, GRID_CHUNK):
-        chunk = data.readings[start:start + GRID_CHUNK]
+        chunk = data.readings[start : start + GRID_CHUNK]
         head = "".join(f'<td align="center"><b>V{start + i + 1}</b></td>' for i in range(len(chunk)))
-        rows = [f'<tr bgcolor="#E5E8E8"><td><b>Value</b></td>{head}'
-                f'<td align="center"><b>shows</b></td><td align="center"><b>against</b></td></tr>']
+        rows = [
+            f'<tr bgcolor="#E5E8E8"><td><b>Value</b></td>{head}'
+            f'<td align="center"><b>shows</b></td><td align="center"><b>against</b></td></tr>'
+        ]
         for group in GROUPS.values():
-            rows.append(f'<tr><td colspan="{len(chunk) + 3}" bgcolor="#F4F6F6"><b>{esc(group.name)}</b></td></tr>')
+            rows.append(
+                f'<tr><td colspan="{len(chunk) + 3}" bgcolor="#F4F6F6"><b>{esc(group.name)}</b></td></tr>'
+            )
             for v in (v for v in VALUES if v.group == group.id):
                 cells = []
                 for r in chunk:
@@ -112,22 +124,32 @@ def _grid(data: CreatorData) -> str:
                     cells.append(f'<td align="center" style="color:{color}">{mark}{star}</td>')
                 shows = f"{present[v.id]}/{data.n}" if present[v.id] else ""
                 vs = f"{against[v.id]}/{data.n}" if against[v.id] else ""
-                rows.append(f'<tr><td><span style="color:{group.color}">▌</span>{esc(v.name)}</td>{"".join(cells)}'
-                            f'<td align="center">{shows}</td><td align="center" style="color:{CONTRA_RED}">{vs}</td></tr>')
-        parts.append('<table width="100%" cellspacing="0" cellpadding="2" border="1" '
-                     'style="border-collapse:collapse; border-color:#B3B6B7; margin-top:6px">'
-                     + "".join(rows) + "</table>")
+                rows.append(
+                    f'<tr><td><span style="color:{group.color}">▌</span>{esc(v.name)}</td>{"".join(cells)}'
+                    f'<td align="center">{shows}</td><td align="center" style="color:{CONTRA_RED}">{vs}</td></tr>'
+                )
+        parts.append(
+            '<table width="100%" cellspacing="0" cellpadding="2" border="1" '
+            'style="border-collapse:collapse; border-color:#B3B6B7; margin-top:6px">'
+            + "".join(rows)
+            + "</table>"
+        )
     key = "".join(
         f"<tr><td><b>V{i + 1}</b></td><td>{esc(_title(r))}</td>"
         f'<td class="muted">{esc(nice_date(r.video.get("upload_date")))}</td></tr>'
         for i, r in enumerate(data.readings)
     )
-    return ("<h2>Video by video</h2>"
-            f'<p class="small">{esc(LEGEND)}</p>' + "".join(parts)
-            + f'<h3>Videos</h3><table cellspacing="0" cellpadding="2">{key}</table>')
+    return (
+        "<h2>Video by video</h2>"
+        f'<p class="small">{esc(LEGEND)}</p>'
+        + "".join(parts)
+        + f'<h3>Videos</h3><table cellspacing="0" cellpadding="2">{key}</table>'
+    )
 
 
-def build_creator_report(project: Project, name: str, paper: str = "a4") -> tuple[str, dict[str, QImage], str]:
+def build_creator_report(
+    project: Project, name: str, paper: str = "a4"
+) -> tuple[str, dict[str, QImage], str]:
     data = creator_data(project, name)
     resources: dict[str, QImage] = {}
     shows = data.ranked(lambda x: x > 0)
@@ -138,14 +160,19 @@ def build_creator_report(project: Project, name: str, paper: str = "a4") -> tupl
     radar = draw_radar(share_spec(present_share, contra_share))
     resources["radar.png"] = radar
     rw, rh = fit(radar, page_text_width(paper) * 0.8, 1000)
-    raw = sorted((str(r.video["upload_date"]) for r in data.readings if r.video.get("upload_date")), key=date_key)
+    raw = sorted(
+        (str(r.video["upload_date"]) for r in data.readings if r.video.get("upload_date")), key=date_key
+    )
     span = ""
     if raw and date_key(raw[0]) != date_key(raw[-1]):
         span = f" uploaded between {esc(nice_date(raw[0]))} and {esc(nice_date(raw[-1]))}"
     elif raw:
         span = f" uploaded {esc(nice_date(raw[0]))}"
-    pending = (f" {data.n_unanalysed} more {'is' if data.n_unanalysed == 1 else 'are'} not analysed yet."
-               if data.n_unanalysed else "")
+    pending = (
+        f" {data.n_unanalysed} more {'is' if data.n_unanalysed == 1 else 'are'} not analysed yet."
+        if data.n_unanalysed
+        else ""
+    )
     reviewed = sum(1 for r in data.readings for vr in r.values.values() if vr.is_reviewed)
     parts = [
         '<p class="muted small">ValueDesk creator report · which human values do these videos show?</p>',
@@ -153,7 +180,7 @@ def build_creator_report(project: Project, name: str, paper: str = "a4") -> tupl
         f"<p>{n} analysed video{'s' if n != 1 else ''}{span}.{esc(pending)}</p>",
         f'<h2>In short</h2><p class="summary">{esc(creator_summary(data.name, n, shows, against))}</p>',
         '<p class="muted small"><i>An automated reading to start a conversation, not a verdict '
-        '(see the last page).</i></p>',
+        "(see the last page).</i></p>",
         f'<p align="center"><img src="radar.png" width="{rw}" height="{rh}"></p>',
         _ranking(data, "What these videos promote most often", shows, lambda x: x > 0, "promote"),
         _ranking(data, "What these videos go against most often", against, lambda x: x < 0, "go against"),
@@ -161,8 +188,9 @@ def build_creator_report(project: Project, name: str, paper: str = "a4") -> tupl
         "<h2>How this report was made</h2>",
         f"<p>{esc(METHOD)} For a creator, each value counts the videos whose label (a reviewer's when there "
         "is one) is present or dominant, and those where it is contradicted.</p>",
-        f"<p>{reviewed} labels across these videos were checked by a person.</p>" if reviewed else
-        "<p>No person has checked these labels yet.</p>",
+        f"<p>{reviewed} labels across these videos were checked by a person.</p>"
+        if reviewed
+        else "<p>No person has checked these labels yet.</p>",
         f'<p class="small muted">Models: {esc(models_text([r.run for r in data.readings]))}</p>',
         '<table width="100%" cellpadding="6" cellspacing="0" border="1" style="border-collapse:collapse; '
         f'border-color:#555"><tr><td><b>Please note.</b> {esc(CAVEAT)}</td></tr></table>',
@@ -172,10 +200,16 @@ def build_creator_report(project: Project, name: str, paper: str = "a4") -> tupl
 
 def render_creator_report(project: Project, name: str, paper: str = "a4") -> bytes:
     body, resources, title = build_creator_report(project, name, paper)
-    return render_pdf(body, resources, paper=paper, title=f"ValueDesk creator report: {title}",
-                      footer=f"ValueDesk · creator {title[:60]} · an automated reading, not a verdict")
+    return render_pdf(
+        body,
+        resources,
+        paper=paper,
+        title=f"ValueDesk creator report: {title}",
+        footer=f"ValueDesk · creator {title[:60]} · an automated reading, not a verdict",
+    )
 
 
-def write_creator_report(project: Project, name: str, out: str | os.PathLike[str], *, paper: str = "a4",
-                         force: bool = False) -> Path:
+def write_creator_report(
+    project: Project, name: str, out: str | os.PathLike[str], *, paper: str = "a4", force: bool = False
+) -> Path:
     return write_file(Path(out), render_creator_report(project, name, paper), force=force)

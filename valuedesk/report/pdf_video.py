@@ -60,9 +60,11 @@ def _notable(reading: VideoReading) -> list[ValueReading]:
 
 def _card_groups(reading: VideoReading) -> list[tuple[str, list[ValueReading]]]:
     rejected = [r for r in reading.values.values() if r.effective == 0 and r.model_label != 0]
-    return [("What the video promotes", reading.with_label(2) + reading.with_label(1)),
-            ("What the video goes against", reading.with_label(-1)),
-            ("What a reviewer took out", rejected)]
+    return [
+        ("What the video promotes", reading.with_label(2) + reading.with_label(1)),
+        ("What the video goes against", reading.with_label(-1)),
+        ("What a reviewer took out", rejected),
+    ]
 
 
 def _keyframe_time(reading: VideoReading, notable: list[ValueReading]) -> int:
@@ -77,8 +79,10 @@ def _header(reading: VideoReading, thumbs: Thumbs, notable: list[ValueReading]) 
     title = v.get("title") or v.get("file_name") or f"video {v['id']}"
     img = thumbs.img_tag(_keyframe_time(reading, notable), 120, 170)
     caption = _caption(reading)
-    facts = (f"by <b>{esc(v.get('creator') or 'unknown creator')}</b> · uploaded "
-             f"{esc(nice_date(v.get('upload_date')))} · {esc(nice_duration(_duration_ms(reading)))}")
+    facts = (
+        f"by <b>{esc(v.get('creator') or 'unknown creator')}</b> · uploaded "
+        f"{esc(nice_date(v.get('upload_date')))} · {esc(nice_duration(_duration_ms(reading)))}"
+    )
     rows = [
         '<p class="muted small">ValueDesk report · which human values does this video show?</p>',
         f"<h1>{esc(title)}</h1>",
@@ -90,14 +94,19 @@ def _header(reading: VideoReading, thumbs: Thumbs, notable: list[ValueReading]) 
     text = "".join(rows)
     if not img:
         return text
-    return (f'<table width="100%" cellspacing="0" cellpadding="0"><tr><td width="130">{img}</td>'
-            f'<td style="padding-left:10px">{text}</td></tr></table>')
+    return (
+        f'<table width="100%" cellspacing="0" cellpadding="0"><tr><td width="130">{img}</td>'
+        f'<td style="padding-left:10px">{text}</td></tr></table>'
+    )
 
 
 def _glance(reading: VideoReading) -> str:
     """The non-absent values as a list beside the radar: the chart's content in words."""
-    groups = [("Mostly promotes", reading.with_label(2)), ("Also shows", reading.with_label(1)),
-              ("Goes against", reading.with_label(-1))]
+    groups = [
+        ("Mostly promotes", reading.with_label(2)),
+        ("Also shows", reading.with_label(1)),
+        ("Goes against", reading.with_label(-1)),
+    ]
     out = ["<h3>At a glance</h3>"]
     for heading, items in groups:
         if not items:
@@ -106,8 +115,10 @@ def _glance(reading: VideoReading) -> str:
         for r in items:
             color = CONTRA_RED if r.effective < 0 else "#111111"
             star = " *" if r.is_reviewed else ""
-            out.append(f'<p style="margin-left:6px"><span style="color:{color}">{SYMBOL[r.effective]}</span> '
-                       f'{esc(r.value.name)}{star}<br><span class="muted small">{esc(GLOSS[r.value_id])}</span></p>')
+            out.append(
+                f'<p style="margin-left:6px"><span style="color:{color}">{SYMBOL[r.effective]}</span> '
+                f'{esc(r.value.name)}{star}<br><span class="muted small">{esc(GLOSS[r.value_id])}</span></p>'
+            )
     if len(out) == 1:
         out.append('<p class="muted">No clear values found.</p>')
     if any(r.is_reviewed for r in reading.values.values()):
@@ -117,22 +128,28 @@ def _glance(reading: VideoReading) -> str:
 
 def _card(r: ValueReading, thumbs: Thumbs) -> str:
     group = GROUPS[r.value.group]
-    head = (f'<b style="font-size:11pt">{esc(r.value.name)}</b> '
-            f'<span class="muted small">· {esc(group.name)}</span>')
+    head = (
+        f'<b style="font-size:11pt">{esc(r.value.name)}</b> '
+        f'<span class="muted small">· {esc(group.name)}</span>'
+    )
     quotes = []
     for ev in r.evidence[:MAX_QUOTES]:
         img = thumbs.img_tag(ev.start_ms, 34, 52)
-        quotes.append(f'<tr><td width="38" valign="top">{img}</td><td valign="top">{quote_html(ev)}</td></tr>')
+        quotes.append(
+            f'<tr><td width="38" valign="top">{img}</td><td valign="top">{quote_html(ev)}</td></tr>'
+        )
     if not quotes:
-        quotes.append('<tr><td></td><td class="muted">No single line stood out; the label comes from the '
-                      'script as a whole.</td></tr>')
+        quotes.append(
+            '<tr><td></td><td class="muted">No single line stood out; the label comes from the '
+            "script as a whole.</td></tr>"
+        )
     body = [
-        f'<p>{label_line(r)}</p>',
+        f"<p>{label_line(r)}</p>",
         f'<p class="muted small">{esc(GLOSS[r.value_id])}: {esc(r.value.definition)}</p>',
         f'<table width="100%" cellspacing="0" cellpadding="2">{"".join(quotes)}</table>',
     ]
     if r.note:
-        body.append(f'<p><i>Reviewer\'s note:</i> {esc(r.note)}</p>')
+        body.append(f"<p><i>Reviewer's note:</i> {esc(r.note)}</p>")
     return (
         '<table width="100%" cellspacing="0" cellpadding="5" border="1" '
         'style="border-collapse:collapse; border-color:#9AA3AB; margin-top:8px">'
@@ -148,8 +165,9 @@ def _prompts(reading: VideoReading) -> str:
     chosen += [(r, -1) for r in reading.with_label(-1)[:2]]
     if not chosen:
         return ""
-    items = "".join(f"<li><b>{esc(r.value.name)}.</b> {esc(prompt_for(r.value_id, lab))}</li>"
-                    for r, lab in chosen)
+    items = "".join(
+        f"<li><b>{esc(r.value.name)}.</b> {esc(prompt_for(r.value_id, lab))}</li>" for r, lab in chosen
+    )
     return f"<h2>Talk about it</h2><ul>{items}</ul>"
 
 
@@ -157,21 +175,26 @@ def _method(reading: VideoReading) -> str:
     run = reading.run or {}
     reviewed = [r for r in reading.values.values() if r.is_reviewed]
     who = f" by {', '.join(reading.authors)}" if reading.authors else ""
-    review_text = (f"A person checked {len(reviewed)} of the 19 labels{esc(who)}; where they disagreed with "
-                   "the model, their label is shown and used." if reviewed else
-                   "No person has checked these labels yet.")
+    review_text = (
+        f"A person checked {len(reviewed)} of the 19 labels{esc(who)}; where they disagreed with "
+        "the model, their label is shown and used."
+        if reviewed
+        else "No person has checked these labels yet."
+    )
     return (
         "<h2>How this report was made</h2>"
         f"<p>{esc(METHOD)}</p>"
         f"<p>{review_text}</p>"
         f'<p class="small muted">Models: {esc(models_text([reading.run]))} · analysed '
-        f'{esc(str(run.get("finished_at") or "")[:10])} · ValueDesk {esc(run.get("app_version") or "")}</p>'
+        f"{esc(str(run.get('finished_at') or '')[:10])} · ValueDesk {esc(run.get('app_version') or '')}</p>"
         f'<table width="100%" cellpadding="6" cellspacing="0" border="1" style="border-collapse:collapse; '
         f'border-color:#555"><tr><td><b>Please note.</b> {esc(CAVEAT)}</td></tr></table>'
     )
 
 
-def build_video_report(project: Project, video_id: int, paper: str = "a4") -> tuple[str, dict[str, QImage], str]:
+def build_video_report(
+    project: Project, video_id: int, paper: str = "a4"
+) -> tuple[str, dict[str, QImage], str]:
     """(html, image resources, title) — separate from rendering so tests can inspect the HTML."""
     reading = video_reading(project, video_id)
     if reading.run is None:
@@ -194,7 +217,7 @@ def build_video_report(project: Project, video_id: int, paper: str = "a4") -> tu
         _header(reading, thumbs, notable),
         f'<h2>In short</h2><p class="summary">{esc(summary)}</p>',
         '<p class="muted small"><i>An automated reading to start a conversation, not a verdict '
-        '(see the last page).</i></p>',
+        "(see the last page).</i></p>",
     ]
     if reading.note:
         parts.append(f"<p><i>Reviewer's note on this video:</i> {esc(reading.note)}</p>")
@@ -204,9 +227,11 @@ def build_video_report(project: Project, video_id: int, paper: str = "a4") -> tu
     )
     parts.append(_prompts(reading))
     if notable:
-        parts.append("<h2>Why the model thinks so</h2>"
-                     '<p class="muted small">Each card shows the label, how sure the model was, and up to '
-                     'three lines from the video that weighed most, with their time and the nearest frame.</p>')
+        parts.append(
+            "<h2>Why the model thinks so</h2>"
+            '<p class="muted small">Each card shows the label, how sure the model was, and up to '
+            "three lines from the video that weighed most, with their time and the nearest frame.</p>"
+        )
         for heading, group in _card_groups(reading):
             if group:
                 parts.append(f"<h3>{heading}</h3>")
@@ -222,12 +247,17 @@ def _short(text: str, n: int = 60) -> str:
 
 def render_video_report(project: Project, video_id: int, paper: str = "a4") -> bytes:
     body, resources, title = build_video_report(project, video_id, paper)
-    return render_pdf(body, resources, paper=paper, title=f"ValueDesk report: {title}",
-                      footer=f"ValueDesk · {_short(title)} · an automated reading, not a verdict")
+    return render_pdf(
+        body,
+        resources,
+        paper=paper,
+        title=f"ValueDesk report: {title}",
+        footer=f"ValueDesk · {_short(title)} · an automated reading, not a verdict",
+    )
 
 
-def write_video_report(project: Project, video_id: int, out: str | os.PathLike[str], *, paper: str = "a4",
-                       force: bool = False) -> Path:
+def write_video_report(
+    project: Project, video_id: int, out: str | os.PathLike[str], *, paper: str = "a4", force: bool = False
+) -> Path:
     """Render, then write only `out` (refusing to overwrite unless force)."""
     return write_file(Path(out), render_video_report(project, video_id, paper), force=force)
-

@@ -1,9 +1,12 @@
 """The value radar, painted with QPainter into a QImage for the PDF reports.
 
 19 axes in circle order (neighbours compatible, opposites in conflict), group colours on an
-outer band, rings for the labels, a polygon for what the video expresses and, for what it
-contradicts, a red × on the rim with a dashed inward marker. Shapes, dashes and bold/✕ labels
-carry the meaning so it survives grey printing; colour only adds to it.
+outer band, rings for the labels, a polygon for the video's profile and, for what it
+contradicts, a red × at its inward spike with a dashed marker from the rim. Shapes, dashes and
+bold/✕ labels carry the meaning so it survives grey printing; colour only adds to it.
+
+The geometry (axis angles, ring and point radii, label placement) is `radar_geometry`'s, the
+same as the app's radar: a profile has the same shape on paper as on screen.
 """
 
 from __future__ import annotations
@@ -13,55 +16,107 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+)
 
+from valuedesk.report import radar_geometry as geo
 from valuedesk.report.render import FONT_FAMILY, ensure_app
 from valuedesk.values import GROUPS, N_VALUES, VALUES
 
 CONTRA = QColor("#B0182A")
 INK = QColor("#1B2631")
 # One fill per group (GROUPS order) so the band still separates the groups in grey print.
-PATTERNS = (Qt.BrushStyle.BDiagPattern, Qt.BrushStyle.SolidPattern, Qt.BrushStyle.Dense3Pattern,
-            Qt.BrushStyle.DiagCrossPattern)
+PATTERNS = (
+    Qt.BrushStyle.BDiagPattern,
+    Qt.BrushStyle.SolidPattern,
+    Qt.BrushStyle.Dense3Pattern,
+    Qt.BrushStyle.DiagCrossPattern,
+)
+LABEL_PX = 10.4  # axis label font size (CSS px)
 
 
 @dataclass
 class RadarSpec:
-    """What to draw: per value a radius in 0..1 for expression and for contradiction."""
+    """What to draw, in `radar_geometry` units (outer ring = 1).
 
-    expressed: Mapping[str, float]
+    `radii`: per value the radius of its point on the profile polygon; `contradicted`: per value that
+    goes against, the radius of its ✕ (on the polygon for a video, the share for many videos).
+    """
+
+    radii: Mapping[str, float]
     contradicted: Mapping[str, float]
-    rings: list[tuple[float, str]] = field(default_factory=lambda: [(0.5, "present"), (1.0, "dominant")])
-    legend_expressed: str = "expressed: middle ring = present, outer ring = dominant"
-    legend_contradicted: str = "contradicted (goes against the value)"
+    rings: list[tuple[float, str]] = field(
+        default_factory=lambda: [
+            (geo.RING[-1], ""),
+            (geo.RING[0], geo.RING_WORDS[0]),
+            (geo.RING[1], geo.RING_WORDS[1]),
+            (geo.RING[2], geo.RING_WORDS[2]),
+        ]
+    )
+    dashed_ring: float | None = geo.RING[0]  # the "absent" ring, dashed as in the app
+    strong: frozenset[str] = frozenset()  # bold axis labels (dominant / expressed by most videos)
+    marked: Mapping[str, float] = field(default_factory=dict)  # value -> radius of a point marker
+    secondary: Mapping[str, float] | None = None  # many videos: the dashed polygon of contradicted shares
+    legend_expressed: str = (
+        "the shape: absent on the dashed ring, present on the middle, dominant on the outer"
+    )
+    legend_contradicted: str = "goes against the value: ✕ on the inner ring, dashed from the rim"
     value_notes: Mapping[str, str] = field(default_factory=dict)  # extra text under an axis label
-    emphasis: float = 0.0  # contradicted labels turn bold red from this depth on (many-video charts)
+    emphasis: float = 0.0  # contradicted labels turn bold red from this share on (many-video charts)
+
+
+@dataclass
+class RadarTrace:
+    """What `draw_radar_traced` drew, in CSS px (y down): for tests and for anyone placing things on it."""
+
+    cx: float
+    cy: float
+    radius: float
+    vertices: list[tuple[float, float]]  # the profile polygon, axis order
+    label_boxes: dict[str, QRectF]
+
+    def unit_vertices(self) -> list[tuple[float, float]]:
+        """The polygon's vertices normalised to the outer ring = 1, y up (the app radar's coordinates)."""
+        return [((x - self.cx) / self.radius, (self.cy - y) / self.radius) for x, y in self.vertices]
 
 
 def video_spec(labels: Mapping[str, int]) -> RadarSpec:
-    """One video: present on the middle ring, dominant on the outer, −1 marked on the rim."""
+    """One video: each value on the ring of its label (−1 inner, 0, 1, 2 outer), as in the app."""
+    radii = dict(zip(geo.AXIS_ORDER, geo.profile_radii(labels), strict=True))
     return RadarSpec(
-        expressed={k: max(0, v) / 2.0 for k, v in labels.items()},
-        contradicted={k: 0.55 for k, v in labels.items() if v < 0},
+        radii=radii,
+        contradicted={k: geo.label_radius(-1) for k, v in labels.items() if v < 0},
+        strong=frozenset(k for k, v in labels.items() if v >= 2),
+        marked={k: radii[k] for k, v in labels.items() if v >= 1},
     )
 
 
 def share_spec(present: Mapping[str, float], contradicted: Mapping[str, float]) -> RadarSpec:
-    """Many videos: radius = share of videos expressing (or contradicting) each value."""
+    """Many videos: radius = share of videos expressing (or contradicting) each value, as in the app."""
     notes = {k: f"✕ {round(s * 100)}%" for k, s in contradicted.items() if s > 0}
+    radii = {vid: geo.share_radius(present.get(vid, 0.0)) for vid in geo.AXIS_ORDER}
     return RadarSpec(
-        expressed=dict(present),
-        contradicted={k: s for k, s in contradicted.items() if s > 0},
-        rings=[(0.25, "25%"), (0.5, "50%"), (0.75, "75%"), (1.0, "all videos")],
+        radii=radii,
+        contradicted={k: geo.share_radius(s) for k, s in contradicted.items() if s > 0},
+        rings=list(zip(geo.SHARE_RINGS, geo.SHARE_RING_WORDS, strict=True)),
+        dashed_ring=None,
+        strong=frozenset(k for k, s in present.items() if s >= 0.75),
+        marked={k: r for k, r in radii.items() if r > 0},
+        secondary={vid: geo.share_radius(contradicted.get(vid, 0.0)) for vid in geo.AXIS_ORDER},
         legend_expressed="share of videos expressing the value (present or dominant)",
-        legend_contradicted="share of videos going against it (dashed, from the rim inwards)",
+        legend_contradicted="share of videos going against it (red ✕, dashed)",
         value_notes=notes,
         emphasis=0.25,
     )
-
-
-def _angle(i: int) -> float:
-    return -math.pi / 2 + 2 * math.pi * i / N_VALUES  # first value at the top, clockwise
 
 
 def _font(px: float, bold: bool = False, italic: bool = False) -> QFont:
@@ -81,6 +136,13 @@ def _label_lines(name: str) -> list[str]:
 
 def draw_radar(spec: RadarSpec, width: float = 470, height: float = 430, scale: float = 3.0) -> QImage:
     """Paint the radar at `scale` × its CSS size (so print stays sharp); returns a white-backed image."""
+    return draw_radar_traced(spec, width, height, scale)[0]
+
+
+def draw_radar_traced(
+    spec: RadarSpec, width: float = 470, height: float = 430, scale: float = 3.0
+) -> tuple[QImage, RadarTrace]:
+    """`draw_radar`, also returning where it drew the circle, the polygon and the labels."""
     ensure_app()
     img = QImage(round(width * scale), round(height * scale), QImage.Format.Format_RGB32)
     img.fill(QColor("white"))
@@ -89,117 +151,133 @@ def draw_radar(spec: RadarSpec, width: float = 470, height: float = 430, scale: 
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         p.scale(scale, scale)
-        _paint(p, spec, width, height)
+        trace = _paint(p, spec, width, height)
     finally:
         p.end()
-    return img
+    return img, trace
 
 
-def _paint(p: QPainter, spec: RadarSpec, width: float, height: float) -> None:
+def _label_blocks(spec: RadarSpec) -> list[tuple[list[str], QFont, bool]]:
+    """Per axis: its lines of text, font and whether it is drawn as contradicted."""
+    out = []
+    for v in VALUES:
+        depth = spec.contradicted.get(v.id, 0.0)
+        contra = v.id in spec.contradicted and (spec.emphasis <= 0 or depth >= spec.emphasis)
+        lines = _label_lines(v.name)
+        if v.id in spec.contradicted and v.id not in spec.value_notes:
+            lines[0] = "✕ " + lines[0]
+        if v.id in spec.value_notes:
+            lines.append(spec.value_notes[v.id])
+        out.append((lines, _font(LABEL_PX, bold=v.id in spec.strong or contra), contra))
+    return out
+
+
+def _paint(p: QPainter, spec: RadarSpec, width: float, height: float) -> RadarTrace:
     legend_h = 64.0
-    cx, cy = width / 2, (height - legend_h) / 2 + 2
-    radius = min(width, height - legend_h) / 2 - 68
-    pt = lambda i, r: QPointF(cx + r * radius * math.cos(_angle(i)), cy + r * radius * math.sin(_angle(i)))  # noqa: E731
+    blocks = _label_blocks(spec)
+    sizes = []
+    for lines, font, _contra in blocks:
+        fm = QFontMetricsF(font)
+        sizes.append((max(fm.horizontalAdvance(t) for t in lines) + 1, (fm.height() - 1) * len(lines)))
+    area_h = height - legend_h
+    radius = geo.fit_radius(width, area_h, sizes, margin=6.0)
+    cx, cy = width / 2, area_h / 2
+
+    def pt(i: int, r: float) -> QPointF:
+        return QPointF(*geo.to_screen(*geo.polar(i, r), cx, cy, radius))
 
     # Group band just outside the outer ring: colour plus a distinct hatch per group for grey print.
-    band_in, band_out = radius * 1.03, radius * 1.10
-    step = 360.0 / N_VALUES
+    band_in, band_out = radius * geo.BAND_INNER, radius * geo.BAND_OUTER
+    step = math.degrees(geo.STEP)
     gi = {g: n for n, g in enumerate(GROUPS)}
+    outer = QRectF(cx - band_out, cy - band_out, 2 * band_out, 2 * band_out)
+    inner = QRectF(cx - band_in, cy - band_in, 2 * band_in, 2 * band_in)
     for i, v in enumerate(VALUES):
-        start = -math.degrees(_angle(i)) - step / 2  # Qt angles run counter-clockwise from 3 o'clock
+        start = math.degrees(geo.axis_angle(i)) - step / 2  # Qt angles run counter-clockwise from 3 o'clock
         path = QPainterPath()
-        path.arcMoveTo(QRectF(cx - band_out, cy - band_out, 2 * band_out, 2 * band_out), start)
-        path.arcTo(QRectF(cx - band_out, cy - band_out, 2 * band_out, 2 * band_out), start, step)
-        path.arcTo(QRectF(cx - band_in, cy - band_in, 2 * band_in, 2 * band_in), start + step, -step)
+        path.arcMoveTo(outer, start)
+        path.arcTo(outer, start, step)
+        path.arcTo(inner, start + step, -step)
         path.closeSubpath()
         color = QColor(GROUPS[v.group].color)
         p.setPen(QPen(QColor("white"), 0.8))
         p.setBrush(QBrush(color, PATTERNS[gi[v.group] % len(PATTERNS)]))
         p.drawPath(path)
 
-    # Rings and spokes.
+    # Rings (circles, as in the app) and spokes.
     p.setBrush(Qt.BrushStyle.NoBrush)
     for r, _ in spec.rings:
-        p.setPen(QPen(QColor("#9AA3AB"), 0.9 if r < 1 else 1.3))
-        p.drawPolygon(QPolygonF([pt(i, r) for i in range(N_VALUES)]))
+        pen = QPen(QColor("#9AA3AB"), 0.9 if r < 1 else 1.3)
+        if spec.dashed_ring is not None and abs(r - spec.dashed_ring) < 1e-9:
+            pen = QPen(QColor("#6E7881"), 1.0, Qt.PenStyle.DashLine)
+        p.setPen(pen)
+        p.drawEllipse(QPointF(cx, cy), r * radius, r * radius)
     p.setPen(QPen(QColor("#C4CAD0"), 0.7))
     for i in range(N_VALUES):
         p.drawLine(QPointF(cx, cy), pt(i, 1.0))
 
-    # Expressed polygon.
-    poly = QPolygonF([pt(i, max(0.0, min(1.0, spec.expressed.get(v.id, 0.0)))) for i, v in enumerate(VALUES)])
-    if any(spec.expressed.get(v.id, 0.0) > 0 for v in VALUES):
+    # The profile polygon (a video) or the expressed shares (many videos).
+    radii = [spec.radii.get(v.id, 0.0) for v in VALUES]
+    poly = QPolygonF([pt(i, r) for i, r in enumerate(radii)])
+    if any(r > 0 for r in radii):
         p.setPen(QPen(INK, 2.0))
         p.setBrush(QColor(44, 62, 80, 70))
         p.drawPolygon(poly)
-        for i, v in enumerate(VALUES):
-            if spec.expressed.get(v.id, 0.0) > 0:
-                p.setPen(QPen(INK, 1.2))
-                p.setBrush(QColor(v.color))
-                p.drawEllipse(poly[i], 4.2, 4.2)
-
-    # Contradicted: dashed inward marker from the rim, × on the rim.
+    if spec.secondary is not None and any(spec.secondary.values()):
+        p.setPen(QPen(CONTRA, 1.4, Qt.PenStyle.DashLine))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPolygon(QPolygonF([pt(i, spec.secondary.get(v.id, 0.0)) for i, v in enumerate(VALUES)]))
     for i, v in enumerate(VALUES):
-        depth = spec.contradicted.get(v.id, 0.0)
-        if depth <= 0:
+        if v.id in spec.marked:
+            p.setPen(QPen(INK, 1.2))
+            p.setBrush(QColor(v.color))
+            p.drawEllipse(pt(i, spec.marked[v.id]), 4.2, 4.2)
+
+    # Contradicted: × at its point, a dashed marker from the rim down to it.
+    for i, v in enumerate(VALUES):
+        if v.id not in spec.contradicted:
             continue
-        rim, inner = pt(i, 1.0), pt(i, max(0.0, 1.0 - depth))
-        p.setPen(QPen(CONTRA, 2.4, Qt.PenStyle.DashLine, Qt.PenCapStyle.FlatCap))
-        p.drawLine(rim, inner)
-        _arrowhead(p, rim, inner)
-        _cross(p, rim, 6.5)
+        rim, at = pt(i, 1.0), pt(i, spec.contradicted[v.id])
+        if spec.secondary is None:
+            p.setPen(QPen(CONTRA, 2.0, Qt.PenStyle.DashLine, Qt.PenCapStyle.FlatCap))
+            p.drawLine(rim, at)
+        _cross(p, at, 5.5)
 
     # Ring labels beside the top spoke.
     p.setFont(_font(8.5, italic=True))
     p.setPen(QColor("#4D5656"))
     for r, text in spec.rings:
-        at = pt(0, r)
-        p.drawText(QPointF(at.x() + 4, at.y() + 11), text)
+        if text:
+            at = pt(0, r)
+            p.drawText(QPointF(at.x() + 4, at.y() + 11), text)
 
-    # Axis labels: bold for dominant/strong, "✕" and dark red for contradicted.
-    for i, v in enumerate(VALUES):
-        ang = _angle(i)
-        anchor = pt(i, 1.16)
-        strong = spec.expressed.get(v.id, 0.0) >= 0.75
-        depth = spec.contradicted.get(v.id, 0.0)
-        contra = depth > 0 and depth >= spec.emphasis
-        lines = _label_lines(v.name)
-        if depth > 0 and v.id not in spec.value_notes:
-            lines[0] = "✕ " + lines[0]
-        if v.id in spec.value_notes:
-            lines.append(spec.value_notes[v.id])
-        font = _font(10.4, bold=strong or contra)
+    # Axis labels, where radar_geometry puts them: bold for dominant/strong, "✕" and dark red for contradicted.
+    boxes: dict[str, QRectF] = {}
+    for i, (v, (lines, font, contra), box) in enumerate(
+        zip(VALUES, blocks, geo.layout_labels(sizes, radius), strict=True)
+    ):
         p.setFont(font)
         p.setPen(CONTRA if contra else QColor("#111111"))
-        fm = p.fontMetrics()
-        line_h = fm.height() - 1
-        block_w = max(fm.horizontalAdvance(t) for t in lines)
-        block_h = line_h * len(lines)
-        c, s = math.cos(ang), math.sin(ang)
-        # Near the top and bottom, neighbours sit close together: hang labels away from the spoke.
-        if c > 0.2:
-            x, align = anchor.x(), Qt.AlignmentFlag.AlignLeft
-        elif c < -0.2:
-            x, align = anchor.x() - block_w, Qt.AlignmentFlag.AlignRight
-        else:
-            x, align = anchor.x() - block_w / 2 + c * block_w / 2, Qt.AlignmentFlag.AlignHCenter
-        y = anchor.y() - block_h / 2 + s * block_h / 2
+        line_h = box.height / len(lines)
+        a = geo.label_anchor(i)
+        align = (
+            Qt.AlignmentFlag.AlignLeft
+            if a.ax < 0.25
+            else Qt.AlignmentFlag.AlignRight
+            if a.ax > 0.75
+            else Qt.AlignmentFlag.AlignHCenter
+        )
+        rect = QRectF(cx + box.left, cy + box.top, box.width, box.height)
         for n, text in enumerate(lines):
-            p.drawText(QRectF(x, y + n * line_h, block_w, line_h), int(align | Qt.AlignmentFlag.AlignVCenter), text)
+            p.drawText(
+                QRectF(rect.x(), rect.y() + n * line_h, rect.width(), line_h),
+                int(align | Qt.AlignmentFlag.AlignVCenter),
+                text,
+            )
+        boxes[v.id] = rect
 
     _legend(p, spec, width, height - legend_h + 4)
-
-
-def _arrowhead(p: QPainter, tail: QPointF, tip: QPointF) -> None:
-    dx, dy = tip.x() - tail.x(), tip.y() - tail.y()
-    n = math.hypot(dx, dy) or 1.0
-    ux, uy = dx / n, dy / n
-    size = 6.0
-    left = QPointF(tip.x() - ux * size - uy * size * 0.6, tip.y() - uy * size + ux * size * 0.6)
-    right = QPointF(tip.x() - ux * size + uy * size * 0.6, tip.y() - uy * size - ux * size * 0.6)
-    p.setPen(QPen(CONTRA, 1.0))
-    p.setBrush(CONTRA)
-    p.drawPolygon(QPolygonF([tip, left, right]))
+    return RadarTrace(cx, cy, radius, [(q.x(), q.y()) for q in poly.toList()], boxes)
 
 
 def _cross(p: QPainter, at: QPointF, r: float) -> None:
@@ -217,8 +295,16 @@ def _legend(p: QPainter, spec: RadarSpec, width: float, top: float) -> None:
     # expressed swatch
     p.setPen(QPen(INK, 1.6))
     p.setBrush(QColor(44, 62, 80, 70))
-    p.drawPolygon(QPolygonF([QPointF(x, top + 11), QPointF(x + 9, top + 2), QPointF(x + 18, top + 11),
-                             QPointF(x + 9, top + 14)]))
+    p.drawPolygon(
+        QPolygonF(
+            [
+                QPointF(x, top + 11),
+                QPointF(x + 9, top + 2),
+                QPointF(x + 18, top + 11),
+                QPointF(x + 9, top + 14),
+            ]
+        )
+    )
     p.setPen(QColor("#111111"))
     p.drawText(QPointF(x + 26, top + 12), spec.legend_expressed)
     y = top + 27

@@ -31,7 +31,10 @@ from PySide6.QtGui import (
 
 from valuedesk.report.errors import ReportError
 
-PAPERS: dict[str, QPageSize.PageSizeId] = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
+PAPERS: dict[str, QPageSize.PageSizeId] = {
+    "a4": QPageSize.PageSizeId.A4,
+    "letter": QPageSize.PageSizeId.Letter,
+}
 CSS_DPI = 96.0
 FONT_FAMILY = "DejaVu Sans"
 _APP: QGuiApplication | None = None
@@ -54,8 +57,9 @@ def ensure_app() -> QGuiApplication:
 # isolates (U+2066–U+2069) and the marks (U+200E, U+200F, U+061C). In a title, a creator name
 # or a script line, "evil\u202etxt.exe" would print as "evilexe.txt"; the letters stay, the
 # controls go (the text's own direction still comes from its letters).
-BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-                                          "\u200e\u200f\u061c"))
+BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+)
 
 
 def plain(text: object) -> str:
@@ -73,8 +77,9 @@ def jpeg_image(data: bytes, max_side: int = 0) -> QImage | None:
     if not data or not img.loadFromData(QByteArray(data)):
         return None
     if max_side and max(img.width(), img.height()) > max_side:
-        img = img.scaled(max_side, max_side, Qt.AspectRatioMode.KeepAspectRatio,
-                         Qt.TransformationMode.SmoothTransformation)
+        img = img.scaled(
+            max_side, max_side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
     return img
 
 
@@ -99,8 +104,12 @@ def page_text_width(paper: str = "a4") -> float:
 
 
 def _layout(paper: str) -> QPageLayout:
-    return QPageLayout(QPageSize(paper_id(paper)), QPageLayout.Orientation.Portrait,
-                       QMarginsF(15, 13, 15, 12), QPageLayout.Unit.Millimeter)
+    return QPageLayout(
+        QPageSize(paper_id(paper)),
+        QPageLayout.Orientation.Portrait,
+        QMarginsF(15, 13, 15, 12),
+        QPageLayout.Unit.Millimeter,
+    )
 
 
 STYLE = """
@@ -118,8 +127,9 @@ td { vertical-align: top; }
 """
 
 
-def render_pdf(body_html: str, resources: dict[str, QImage], *, paper: str = "a4", title: str = "",
-               footer: str = "") -> bytes:
+def render_pdf(
+    body_html: str, resources: dict[str, QImage], *, paper: str = "a4", title: str = "", footer: str = ""
+) -> bytes:
     """Lay out HTML on the chosen paper and return the PDF bytes (page footer with numbers)."""
     ensure_app()
     layout = _layout(paper)
@@ -172,10 +182,14 @@ def render_pdf(body_html: str, resources: dict[str, QImage], *, paper: str = "a4
             painter.setFont(small)
             painter.setPen(QColor("#444444"))
             box = QRectF(0, body_h + 6, page_w, footer_h - 6)
-            painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                             _elide(plain(footer), 110))
-            painter.drawText(box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                             f"page {i + 1} of {n}")
+            painter.drawText(
+                box,
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                _elide(plain(footer), 110),
+            )
+            painter.drawText(
+                box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), f"page {i + 1} of {n}"
+            )
             painter.restore()
     finally:
         painter.end()
@@ -218,8 +232,11 @@ def _lead_in(block: QTextBlock) -> QTextBlock | None:
     while block.isValid():
         if block.blockFormat().headingLevel() > 0:
             first = block
-        elif not (len(block.text()) < 300 and block.previous().isValid()
-                  and block.previous().blockFormat().headingLevel() > 0):
+        elif not (
+            len(block.text()) < 300
+            and block.previous().isValid()
+            and block.previous().blockFormat().headingLevel() > 0
+        ):
             break
         block = block.previous()
     return first

@@ -168,7 +168,13 @@ class OutputFolder:
 
     def write(self, name: str, data: bytes | str) -> Path:
         """Write `name` (a plain file name we chose) inside the folder, replacing our earlier file."""
-        if not name or name != Path(name).name or name in (".", "..") or name.startswith(".") or "\x00" in name:
+        if (
+            not name
+            or name != Path(name).name
+            or name in (".", "..")
+            or name.startswith(".")
+            or "\x00" in name
+        ):
             raise OutputError(f"refusing unsafe file name {name!r}")
         target = self.path / name
         if target.resolve().parent != self._root and not target.is_symlink():

@@ -31,8 +31,15 @@ def cues(lines: Sequence[ScriptLine], *, onscreen: bool = False) -> list[Cue]:
         if ln.kind not in kinds or not text:
             continue
         end = ln.end_ms if ln.end_ms > ln.start_ms else ln.start_ms + MIN_CUE_MS
-        out.append(Cue(ln.start_ms, end, _speaker_name(ln.speaker) if ln.kind == "speech" else "", text,
-                       ln.kind == "onscreen"))
+        out.append(
+            Cue(
+                ln.start_ms,
+                end,
+                _speaker_name(ln.speaker) if ln.kind == "speech" else "",
+                text,
+                ln.kind == "onscreen",
+            )
+        )
     return out
 
 

@@ -27,10 +27,25 @@ from valuedesk.values import BY_NAME
 
 # Touché23-ValueEval column order (it lists caring before dependability; circle order does not).
 TOUCHE_COLUMNS: tuple[str, ...] = (
-    "Self-direction: thought", "Self-direction: action", "Stimulation", "Hedonism", "Achievement",
-    "Power: dominance", "Power: resources", "Face", "Security: personal", "Security: societal", "Tradition",
-    "Conformity: rules", "Conformity: interpersonal", "Humility", "Benevolence: caring",
-    "Benevolence: dependability", "Universalism: concern", "Universalism: nature", "Universalism: tolerance",
+    "Self-direction: thought",
+    "Self-direction: action",
+    "Stimulation",
+    "Hedonism",
+    "Achievement",
+    "Power: dominance",
+    "Power: resources",
+    "Face",
+    "Security: personal",
+    "Security: societal",
+    "Tradition",
+    "Conformity: rules",
+    "Conformity: interpersonal",
+    "Humility",
+    "Benevolence: caring",
+    "Benevolence: dependability",
+    "Universalism: concern",
+    "Universalism: nature",
+    "Universalism: tolerance",
 )
 if set(TOUCHE_COLUMNS) != set(BY_NAME):  # a rename in values.py must not silently drop a column
     raise RuntimeError("valueeval.TOUCHE_COLUMNS is out of step with valuedesk.values")
@@ -47,8 +62,11 @@ def clean(text: str) -> str:
 
 
 def arguments_rows(readings: Sequence[VideoReading]) -> list[dict[str, str]]:
-    return [{"Text-ID": text_id(r.video_id, i), "Text": clean(ln.text)}
-            for r in readings for i, ln in enumerate(r.lines)]
+    return [
+        {"Text-ID": text_id(r.video_id, i), "Text": clean(ln.text)}
+        for r in readings
+        for i, ln in enumerate(r.lines)
+    ]
 
 
 def label_rows(readings: Sequence[VideoReading], *, contradicted: bool = False) -> list[dict[str, str]]:
@@ -77,4 +95,3 @@ def to_tsv(rows: Sequence[dict[str, str]], header: Sequence[str]) -> str:
     lines = ["\t".join(header)]
     lines += ["\t".join(tsv_cell(h, row[h]) for h in header) for row in rows]
     return "\n".join(lines) + "\n"
-

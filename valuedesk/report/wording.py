@@ -36,56 +36,56 @@ GLOSS: dict[str, str] = {
 # Asked when a value is dominant (or, lacking any, the strongest present ones).
 PROMPTS: dict[str, str] = {
     "self_direction_thought": "This video celebrates thinking for yourself. What is an idea of your own "
-                              "that you are proud of?",
+    "that you are proud of?",
     "self_direction_action": "Who decides what happens in this video? When do you like to decide for "
-                             "yourself, and when is it good to ask for help?",
+    "yourself, and when is it good to ask for help?",
     "stimulation": "What makes this video exciting? Is anything in it risky to copy in real life?",
     "hedonism": "Having fun is a big part of this video. What does a really good time look like for you?",
     "achievement": "What counts as success in this video? Who decides what \u201cbeing the best\u201d means?",
     "power_dominance": "Who is in charge in this video, and how do the others seem to feel about it?",
     "power_resources": "How much do money and things matter in this video? What makes you happy that "
-                       "costs nothing?",
+    "costs nothing?",
     "face": "Why do you think likes and looks matter so much in this video?",
     "security_personal": "What helps people stay safe in this video? What would you do in that situation?",
     "security_societal": "What does the video say about keeping everyone safe? Do you agree with it?",
     "tradition": "Which custom or tradition shows up here? Which traditions matter in our family?",
     "conformity_rules": "Which rules matter in this video? When is it right to follow a rule, and when "
-                        "is it right to ask why?",
+    "is it right to ask why?",
     "conformity_interpersonal": "How do people avoid hurting each other's feelings here? When is it hard "
-                                "to be both kind and honest?",
+    "to be both kind and honest?",
     "humility": "Someone in this video stays modest. Why might that be a strength?",
     "benevolence_dependability": "Who can be counted on in this video? Who can you count on, and who "
-                                 "counts on you?",
+    "counts on you?",
     "benevolence_caring": "How do people look after each other in this video? Could you do something "
-                          "like that this week?",
+    "like that this week?",
     "universalism_concern": "Is everyone treated fairly in this video? What would make it fairer?",
     "universalism_nature": "What does the video say about nature or animals? Is there something we "
-                           "could do to help?",
+    "could do to help?",
     "universalism_tolerance": "How are people who are different treated in this video? How would you "
-                              "want to be treated?",
+    "want to be treated?",
 }
 
 # Asked when the video goes against a value; the frequent ones get their own wording.
 CONTRA_PROMPTS: dict[str, str] = {
     "humility": "The video makes showing off look good. How do you feel when someone brags? "
-                "Is there a kind of pride that is fine?",
+    "Is there a kind of pride that is fine?",
     "conformity_interpersonal": "Someone is embarrassed or put down for a laugh here. Is it still funny "
-                                "for the person it is aimed at?",
+    "for the person it is aimed at?",
     "face": "The video laughs at caring about looks or likes. Do likes matter to you? Why, or why not?",
     "conformity_rules": "Rules get broken in this video. Why might someone break a rule, and what "
-                        "could happen next?",
+    "could happen next?",
     "security_personal": "Someone takes a risk with their safety here. Would you try it? What could go wrong?",
     "benevolence_caring": "Someone is unkind to a friend or family member here. How would you feel "
-                          "in their place?",
+    "in their place?",
     "benevolence_dependability": "Someone lets others down here. What does it mean to be someone people "
-                                 "can rely on?",
+    "can rely on?",
     "achievement": "The video makes fun of trying hard or doing well. Is effort worth it even when "
-                   "you do not win?",
+    "you do not win?",
 }
 
 
 def plain_name(value_id: str) -> str:
-    """"Face (looks, status, likes and followers)"."""
+    """ "Face (looks, status, likes and followers)"."""
     return f"{BY_ID[value_id].name} ({GLOSS[value_id]})"
 
 
@@ -105,8 +105,9 @@ def _some(ids: Sequence[str], n: int = 3) -> str:
     return join_words(shown)
 
 
-def video_summary(dominant: Sequence[str], present: Sequence[str], contradicted: Sequence[str],
-                  unsure: Sequence[str] = ()) -> str:
+def video_summary(
+    dominant: Sequence[str], present: Sequence[str], contradicted: Sequence[str], unsure: Sequence[str] = ()
+) -> str:
     """Plain sentences: what the video mostly promotes, also shows, goes against — and where the reading is unsure.
 
     Both sides are always said when both exist: a video that promotes fun while going against
@@ -125,14 +126,17 @@ def video_summary(dominant: Sequence[str], present: Sequence[str], contradicted:
     if not parts:
         parts.append("The automated reading found no clear values in this video.")
     if unsure:
-        names = join_words([BY_ID[v].name for v in unsure[:3]] + ([f"{len(unsure) - 3} more"] if len(unsure) > 3 else []))
+        names = join_words(
+            [BY_ID[v].name for v in unsure[:3]] + ([f"{len(unsure) - 3} more"] if len(unsure) > 3 else [])
+        )
         parts.append(f"The model is unsure about {names}: check those parts yourself.")
     return " ".join(parts)
 
 
-def creator_summary(name: str, n_videos: int, frequent: Sequence[tuple[str, int]],
-                    contradicted: Sequence[tuple[str, int]]) -> str:
-    """"Across 12 videos, NAME most often promotes Achievement (…) in 8 of 12 …"."""
+def creator_summary(
+    name: str, n_videos: int, frequent: Sequence[tuple[str, int]], contradicted: Sequence[tuple[str, int]]
+) -> str:
+    """ "Across 12 videos, NAME most often promotes Achievement (…) in 8 of 12 …"."""
     if n_videos == 0:
         return f"No analysed videos of {name} yet."
     noun = "video" if n_videos == 1 else "videos"
@@ -141,8 +145,9 @@ def creator_summary(name: str, n_videos: int, frequent: Sequence[tuple[str, int]
         shown = [f"{plain_name(v)} in {k} of {n_videos}" for v, k in frequent[:3]]
         parts.append(f"Across {n_videos} {noun}, {name} most often promotes {join_words(shown)}.")
     else:
-        parts.append(f"Across {n_videos} {noun}, the automated reading found no value that {name} "
-                     "clearly promotes.")
+        parts.append(
+            f"Across {n_videos} {noun}, the automated reading found no value that {name} clearly promotes."
+        )
     if contradicted:
         shown = [f"{plain_name(v)} in {k} of {n_videos}" for v, k in contradicted[:3]]
         parts.append(f"The videos most often go against {join_words(shown)}.")

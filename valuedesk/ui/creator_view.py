@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from valuedesk.project.store import Project
+from valuedesk.review import label_table
 from valuedesk.ui.radar import RING, RadarWidget, axis_angle, is_dark, label_color, profile_color
 from valuedesk.values import VALUES
 
@@ -58,19 +59,20 @@ def creator_stats(project: Project, creator_name: str) -> CreatorStats:
     st = CreatorStats()
     videos = project.videos(creator_name)
     st.n_videos = len(videos)
+    table = label_table(project, [int(r["id"]) for r in videos])
     for row in videos:
         if row.get("current_run_id") is None:
             continue
         vid = int(row["id"])
-        eff = project.effective_labels(vid)
-        labels = {k: (r if r is not None else m) for k, (m, r) in eff.items()}
+        cells = table.get(vid, {})
+        labels = {k: c.effective for k, c in cells.items()}
         st.n_analysed += 1
         for v in VALUES:
             lab = labels.get(v.id, 0)
             bucket = {1: st.present, 2: st.dominant, -1: st.contradicted}.get(lab)
             if bucket is not None:
                 bucket[v.id] = bucket.get(v.id, 0) + 1
-            if eff.get(v.id, (0, None))[1] is not None:
+            if v.id in cells and cells[v.id].reviewed_label is not None:
                 st.reviewed[v.id] = st.reviewed.get(v.id, 0) + 1
         st.per_video.append((vid, str(row.get("title") or row.get("file_name") or f"video {vid}"), labels))
     return st
@@ -82,7 +84,9 @@ class MiniRadar(QWidget):
     clicked = Signal(int)
     SIZE = 150
 
-    def __init__(self, video_id: int, title: str, labels: dict[str, int], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, video_id: int, title: str, labels: dict[str, int], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.video_id = video_id
         self.title = title
@@ -142,8 +146,11 @@ class MiniRadar(QWidget):
                 p.drawLine(QPointF(c.x() - d, c.y() + d), QPointF(c.x() + d, c.y() - d))
         p.setPen(fg)
         fm = QFontMetrics(self.font())
-        p.drawText(QRectF(2, self.SIZE + 1, self.SIZE - 4, 17), Qt.AlignmentFlag.AlignCenter,
-                   fm.elidedText(self.title, Qt.TextElideMode.ElideRight, self.SIZE - 6))
+        p.drawText(
+            QRectF(2, self.SIZE + 1, self.SIZE - 4, 17),
+            Qt.AlignmentFlag.AlignCenter,
+            fm.elidedText(self.title, Qt.TextElideMode.ElideRight, self.SIZE - 6),
+        )
         p.end()
 
 
@@ -153,9 +160,14 @@ class CreatorView(QWidget):
     video_selected = Signal(int)
     value_clicked = Signal(str)
 
-    COLUMNS = ("Value", "Pres.", "Dom.", "Contr.", "Expr.")
-    COLUMN_TIPS = ("", "videos where the value is present (label 1)", "videos where it is dominant (label 2)",
-                   "videos that go against it (label −1)", "share of analysed videos expressing it (1 or 2)")
+    COLUMNS = ("Value", "Present", "Dominant", "Goes against", "Expressed")
+    COLUMN_TIPS = (
+        "",
+        "number of videos where the value is present (label 1)",
+        "number of videos where it is dominant (label 2)",
+        "number of videos that go against it (label −1)",
+        "share of analysed videos expressing it (present or dominant)",
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -170,7 +182,9 @@ class CreatorView(QWidget):
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         for c, tip in enumerate(self.COLUMN_TIPS):
             if tip:
-                self.table.horizontalHeaderItem(c).setToolTip(tip)
+                head_item = self.table.horizontalHeaderItem(c)
+                assert head_item is not None  # made by setHorizontalHeaderLabels above
+                head_item.setToolTip(tip)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -185,12 +199,12 @@ class CreatorView(QWidget):
         self.grid = QGridLayout(self.grid_host)
         self.grid.setSpacing(6)
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(self.grid_host)
+        self.grid_scroll = QScrollArea(self)  # not `scroll`: that would hide QWidget.scroll()
+        self.grid_scroll.setWidgetResizable(True)
+        self.grid_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.grid_scroll.setWidget(self.grid_host)
         self.minis: list[MiniRadar] = []
-        self.scroll.viewport().installEventFilter(self)
+        self.grid_scroll.viewport().installEventFilter(self)
 
         top = QSplitter(Qt.Orientation.Horizontal, self)
         top.setChildrenCollapsible(False)
@@ -206,7 +220,7 @@ class CreatorView(QWidget):
         ml = QVBoxLayout(multiples)
         ml.setContentsMargins(0, 0, 0, 0)
         ml.addWidget(QLabel("<b>Videos</b> — click one to open it", multiples))
-        ml.addWidget(self.scroll, 1)
+        ml.addWidget(self.grid_scroll, 1)
         split.addWidget(multiples)
         split.setSizes([440, MiniRadar.SIZE + 60])
         lay = QVBoxLayout(self)
@@ -216,14 +230,29 @@ class CreatorView(QWidget):
         self._columns = 0
 
     # ------------------------------------------------------------------ API
+    def clear(self) -> None:
+        """Forget the creator (the project closed or changed): nothing of it stays clickable."""
+        self.creator = None
+        self.stats = CreatorStats()
+        self.header.setText("")
+        self.radar.set_shares({}, {})
+        self._fill_table()
+        for m in self.minis:
+            m.setParent(None)
+            m.deleteLater()
+        self.minis = []
+        self._columns = 0
+
     def load(self, project: Project, creator_name: str) -> None:
         self.creator = creator_name
         self.stats = creator_stats(project, creator_name)
         st = self.stats
         extra = "" if st.n_analysed == st.n_videos else f" ({st.n_analysed} analysed)"
-        self.header.setText(f"<b>{_esc(creator_name)}</b> — {st.n_videos} video{'s' if st.n_videos != 1 else ''}"
-                            f"{extra}. Radar: share of analysed videos expressing each value; "
-                            f"red ✕ / dashed: share going against it.")
+        self.header.setText(
+            f"<b>{_esc(creator_name)}</b> — {st.n_videos} video{'s' if st.n_videos != 1 else ''}"
+            f"{extra}. Radar: share of analysed videos expressing each value; "
+            f"red ✕ / dashed: share going against it."
+        )
         self.radar.set_shares(st.endorsed_share(), st.contradicted_share())
         self._fill_table()
         for m in self.minis:
@@ -273,7 +302,7 @@ class CreatorView(QWidget):
                 self.table.setItem(row, col, it)
 
     def _relayout(self) -> None:
-        cols = max(1, (self.scroll.viewport().width() - 6) // (MiniRadar.SIZE + self.grid.spacing()))
+        cols = max(1, (self.grid_scroll.viewport().width() - 6) // (MiniRadar.SIZE + self.grid.spacing()))
         if cols == self._columns:
             return
         self._columns = cols
@@ -303,7 +332,7 @@ class CreatorView(QWidget):
         super().changeEvent(ev)
 
     def eventFilter(self, obj: Any, ev: Any) -> bool:  # noqa: N802 (Qt name)
-        if obj is self.scroll.viewport() and ev.type() == QEvent.Type.Resize:
+        if obj is self.grid_scroll.viewport() and ev.type() == QEvent.Type.Resize:
             self._relayout()
         return super().eventFilter(obj, ev)
 

@@ -78,7 +78,9 @@ class EvidenceList(QWidget):
         return QSize(320, 180)
 
     # ------------------------------------------------------------------ API
-    def set_evidence(self, value_id: str | None, items: list[dict[str, Any]], label: int | None = None) -> None:
+    def set_evidence(
+        self, value_id: str | None, items: list[dict[str, Any]], label: int | None = None
+    ) -> None:
         """Show `items` (line_idx, start_ms, end_ms, weight, text, kind, added_by_reviewer) for a value.
 
         `label` (optional, the value's effective label) colours the title, so "evidence for a
@@ -86,13 +88,23 @@ class EvidenceList(QWidget):
         """
         self._value_id = value_id
         self._label = label
-        self._items = sorted(items, key=lambda it: (not it.get("added_by_reviewer", False),
-                                                    -float(it.get("weight") or 0.0), int(it.get("start_ms", 0))))
+        self._items = sorted(
+            items,
+            key=lambda it: (
+                not it.get("added_by_reviewer", False),
+                -float(it.get("weight") or 0.0),
+                int(it.get("start_ms", 0)),
+            ),
+        )
         self.tree.clear()
         for it in self._items:
             reviewer = bool(it.get("added_by_reviewer"))
             weight = it.get("weight")
-            wtext = "✎ reviewer" if reviewer and weight is None else f"{weight_bar(weight or 0)} {float(weight or 0):.0%}"
+            wtext = (
+                "✎ reviewer"
+                if reviewer and weight is None
+                else f"{weight_bar(weight or 0)} {float(weight or 0):.0%}"
+            )
             if reviewer and weight is not None:
                 wtext = "✎ " + wtext
             span = f"{format_ms(int(it.get('start_ms', 0)))}"
@@ -101,7 +113,9 @@ class EvidenceList(QWidget):
             row.setData(0, START_ROLE, int(it.get("start_ms", 0)))
             end = it.get("end_ms")
             kind = it.get("kind", "")
-            tip = f"{kind} · {format_ms(int(it.get('start_ms', 0)))}" + (f"–{format_ms(int(end))}" if end else "")
+            tip = f"{kind} · {format_ms(int(it.get('start_ms', 0)))}" + (
+                f"–{format_ms(int(end))}" if end else ""
+            )
             if reviewer:
                 tip += "\nadded by a reviewer"
                 f = QFont(row.font(1))

@@ -23,17 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from valuedesk.ui.reports import safe_name
-
-# format -> (what users read, writes a folder?, file suffix)
-FORMATS: dict[str, tuple[str, bool, str]] = {
-    "csv": ("Spreadsheet tables — labels and evidence (CSV, a folder)", True, ""),
-    "quotes": ("Quote table for QualCoder / MAXQDA (one CSV file)", False, ".csv"),
-    "json": ("Everything, for other programs (one JSON file)", False, ".json"),
-    "tsv": ("ValueEval / Touché23 TSV for model evaluation (a folder)", True, ""),
-    "srt": ("Subtitles with the script (SRT)", False, ".srt"),
-    "vtt": ("Subtitles with the script (WebVTT)", False, ".vtt"),
-}
+from valuedesk.report.exports import EXPORT_FORMATS, check_target, export_format
+from valuedesk.report.safeio import OutputError
+from valuedesk.ui.selection import safe_file_stem as safe_name
 
 
 @dataclass
@@ -48,16 +40,22 @@ class ExportChoice:
 class ExportDialog(QDialog):
     """Chooses an export; `choice()` after Accepted."""
 
-    def __init__(self, folder: Path, *, video: tuple[int, str] | None = None, creator: str | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        video: tuple[int, str] | None = None,
+        creator: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export")
         self._folder = folder
         self._video = video
         self._creator = creator
         self.format = QComboBox(self)
-        for key, (text, _folder, _suffix) in FORMATS.items():
-            self.format.addItem(text, key)
+        for f in EXPORT_FORMATS:
+            self.format.addItem(f"{f.description} — {f.where}", f.name)
         self.scope_all = QRadioButton("All videos in the project", self)
         self.scope_video = QRadioButton(f"This video: {video[1]}" if video else "This video", self)
         self.scope_creator = QRadioButton(f"This creator: {creator}" if creator else "This creator", self)
@@ -84,7 +82,9 @@ class ExportDialog(QDialog):
         form.addRow("Videos:", scope)
         form.addRow("", self.onscreen)
         form.addRow("Save to:", target_row)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -104,21 +104,22 @@ class ExportDialog(QDialog):
             return safe_name(self._creator)
         return "valuedesk-export"
 
+    def _is_folder(self) -> bool:
+        return export_format(str(self.format.currentData())).is_folder(one_video=self.scope_video.isChecked())
+
     def _sync(self) -> None:
-        fmt = str(self.format.currentData())
-        _text, is_folder, suffix = FORMATS[fmt]
-        subtitles = fmt in ("srt", "vtt")
-        self.onscreen.setEnabled(subtitles)
-        folder = is_folder or (subtitles and not self.scope_video.isChecked())
-        name = f"{self._stem()}-{fmt}" if folder else f"{self._stem()}{suffix}"
+        spec = export_format(str(self.format.currentData()))
+        self.onscreen.setEnabled(spec.writes == "per-video")
+        folder = self._is_folder()
+        name = f"{self._stem()}-{spec.name}" if folder else f"{self._stem()}{spec.suffix}"
         self.target.setText(str(self._folder / name))
         self.note.setText("A new folder is created for the files." if folder else "One file is written.")
 
     def _browse(self) -> None:
-        fmt = str(self.format.currentData())
-        folder = FORMATS[fmt][1] or (fmt in ("srt", "vtt") and not self.scope_video.isChecked())
-        if folder:
-            parent = QFileDialog.getExistingDirectory(self, "Where to create the export folder", str(self._folder))
+        if self._is_folder():
+            parent = QFileDialog.getExistingDirectory(
+                self, "Where to create the export folder", str(self._folder)
+            )
             if parent:
                 self.target.setText(str(Path(parent) / Path(self.target.text()).name))
         else:
@@ -131,10 +132,20 @@ class ExportDialog(QDialog):
         if not self.target.text().strip() or not out.parent.is_dir():
             QMessageBox.warning(self, "Export", f"Choose a place that exists:\n{out.parent}")
             return
+        try:  # a folder export named like a file (labels.csv): the same rule as the command line
+            check_target(str(self.format.currentData()), out, one_video=self.scope_video.isChecked())
+        except OutputError as exc:
+            QMessageBox.warning(self, "Export", str(exc))
+            return
         super().accept()
 
     def choice(self) -> ExportChoice:
         video = self._video[0] if self._video and self.scope_video.isChecked() else None
         creator = self._creator if self.scope_creator.isChecked() else None
-        return ExportChoice(str(self.format.currentData()), self.target.text().strip(), video, creator,
-                            self.onscreen.isChecked())
+        return ExportChoice(
+            str(self.format.currentData()),
+            self.target.text().strip(),
+            video,
+            creator,
+            self.onscreen.isChecked(),
+        )

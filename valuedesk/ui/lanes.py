@@ -58,7 +58,9 @@ class ValueLanes(QWidget):
         return QSize(360, self.TOP + self.LANE_H * max(1, len(self._shown)) + 4)
 
     # ------------------------------------------------------------------ API
-    def set_data(self, duration_ms: int, evidence: list[Mapping[str, Any]], labels: Mapping[str, int]) -> None:
+    def set_data(
+        self, duration_ms: int, evidence: list[Mapping[str, Any]], labels: Mapping[str, int]
+    ) -> None:
         """`evidence` rows need value_id, start_ms, end_ms, weight; `labels` are effective labels."""
         spans: dict[str, list[tuple[int, int, float]]] = {}
         end_max = 0
@@ -112,8 +114,11 @@ class ValueLanes(QWidget):
         if self._show_all:
             shown = list(VALUES)
         else:
-            shown = [v for v in VALUES if self._labels.get(v.id, 0) != 0 or self._evidence.get(v.id)
-                     or v.id == self._selected]
+            shown = [
+                v
+                for v in VALUES
+                if self._labels.get(v.id, 0) != 0 or self._evidence.get(v.id) or v.id == self._selected
+            ]
         if shown != self._shown:
             self._shown = shown
             self.setFixedHeight(self.sizeHint().height())

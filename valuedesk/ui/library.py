@@ -7,11 +7,12 @@ tree, so a running batch never makes the window stutter.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QPalette
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,7 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from valuedesk.project.library_ops import search_video_ids
 from valuedesk.project.store import Project, ProjectError, video_fs_path
+from valuedesk.review import label_table, videos_with_label
 from valuedesk.script import format_ms
 from valuedesk.ui.radar import CONTRADICTED_COLOR, LABEL_SYMBOL
 from valuedesk.values import BY_ID, VALUES, Label
@@ -37,11 +40,20 @@ from valuedesk.values import BY_ID, VALUES, Label
 ROLE = Qt.ItemDataRole.UserRole
 # label filter choices: text -> labels that match (None = any non-absent label of the chosen value)
 LABEL_FILTERS: tuple[tuple[str, tuple[int, ...] | None], ...] = (
-    ("any label", None), ("dominant", (2,)), ("present or dominant", (1, 2)), ("present", (1,)),
-    ("goes against", (-1,)), ("absent", (0,)),
+    ("any label", None),
+    ("dominant", (2,)),
+    ("present or dominant", (1, 2)),
+    ("present", (1,)),
+    ("goes against", (-1,)),
+    ("absent", (0,)),
 )
-STATUS_COLORS = {"failed": CONTRADICTED_COLOR, "analyzing": "#2E86C1", "cancelled": "#B9770E",
-                 "interrupted": "#B9770E"}
+SEARCH_LINES = 5_000  # lines read to find the first 200 in the videos the value filter shows
+STATUS_COLORS = {
+    "failed": CONTRADICTED_COLOR,
+    "analyzing": "#2E86C1",
+    "cancelled": "#B9770E",
+    "interrupted": "#B9770E",
+}
 
 
 def status_word(video: dict[str, Any]) -> str:
@@ -51,21 +63,19 @@ def status_word(video: dict[str, Any]) -> str:
 
 def top_values(project: Project, video_id: int, n: int = 3) -> tuple[str, str]:
     """(short text, tooltip): strongest endorsed values by score, then contradicted ones."""
-    scores = project.value_scores(video_id)
-    labels = project.effective_labels(video_id)
-    if not labels:
+    cells = label_table(project, [video_id]).get(video_id, {})
+    if not cells:
         return "", ""
-    eff = {k: (r if r is not None else m) for k, (m, r) in labels.items()}
+    eff = {k: c.effective for k, c in cells.items()}
 
     def score(k: str) -> float:
-        return float(scores.get(k, {}).get("score", 0.0))
+        return cells[k].score
 
     endorsed = sorted((k for k, lab in eff.items() if lab >= 1), key=lambda k: (-eff[k], -score(k)))
     contradicted = sorted((k for k, lab in eff.items() if lab == -1), key=lambda k: -score(k))
     parts = [f"{LABEL_SYMBOL[eff[k]]} {BY_ID[k].short}" for k in endorsed[:n]]
     parts += [f"{LABEL_SYMBOL[-1]} {BY_ID[k].short}" for k in contradicted[:2]]
-    tip = "\n".join(f"{BY_ID[k].name}: {Label(eff[k]).phrase}"
-                    for k in endorsed + contradicted)
+    tip = "\n".join(f"{BY_ID[k].name}: {Label(eff[k]).phrase}" for k in endorsed + contradicted)
     return ", ".join(parts) or "no value found", tip or "no value found"
 
 
@@ -77,6 +87,8 @@ class LibraryPanel(QWidget):
     search_hit_activated = Signal(int, int, int)  # video_id, line index, start ms
     import_requested = Signal(list)  # paths dropped on the pane
     reanalyze_requested = Signal(list)  # video ids
+    menu_requested = Signal(object, list)  # (the context QMenu being built, selected video ids): add to it
+    search_changed = Signal(list)  # the terms of the search now on ([] when none): the script highlights them
 
     COLUMNS = ("Video", "Status", "Length", "Top values")
 
@@ -86,6 +98,7 @@ class LibraryPanel(QWidget):
         self._items: dict[int, QTreeWidgetItem] = {}
         self._creators: dict[str, QTreeWidgetItem] = {}
         self._titles: dict[int, str] = {}
+        self._search_ids: set[int] | None = None  # while a search is on: the videos with a matching line
         self.setAcceptDrops(True)
 
         self.search = QLineEdit(self)
@@ -159,6 +172,7 @@ class LibraryPanel(QWidget):
     # ----------------------------------------------------------------- project
     def set_project(self, project: Project | None) -> None:
         self.project = project
+        self._search_ids = None
         self.search.clear()
         self.hits.clear()
         self.hits_box.hide()
@@ -177,7 +191,7 @@ class LibraryPanel(QWidget):
             self.summary.setText("No project open.")
             self.tree.blockSignals(False)
             return
-        allowed = self._allowed_ids()
+        allowed = self._shown_ids()
         videos = self.project.videos()
         shown = 0
         for video in videos:
@@ -202,24 +216,36 @@ class LibraryPanel(QWidget):
         for name, parent in self._creators.items():
             parent.setText(0, f"{name} ({parent.childCount()})")
             parent.setExpanded(name not in folded)
+        self._show_summary(videos, shown if allowed is not None else None)
+        if keep is not None and keep in self._items:
+            self.tree.setCurrentItem(self._items[keep])
+        self.tree.blockSignals(False)
+
+    def _show_summary(self, videos: list[dict[str, Any]], shown: int | None = None) -> None:
+        """The footer, from the statuses as stored now (called on every change, not only on rebuild)."""
         total = len(videos)
         kinds = ("done", "queued", "analyzing", "failed", "interrupted", "cancelled")
         counts = {s: sum(1 for v in videos if v["status"] == s) for s in kinds}
         text = f"{total} videos · {counts['done']} analysed"
         text += "".join(f" · {counts[s]} {s}" for s in kinds[1:] if counts[s])
-        if allowed is not None:
+        if shown is not None:
             text = f"{shown} of {total} videos match the filter"
         self.summary.setText(text if total else "No videos yet: File ▸ Import files… or drop files here.")
-        if keep is not None and keep in self._items:
-            self.tree.setCurrentItem(self._items[keep])
-        self.tree.blockSignals(False)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """A theme switch: every row is re-coloured from the new palette (no stale text colours)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.project is not None:
+            for vid, item in self._items.items():
+                with contextlib.suppress(ProjectError):
+                    self._fill(item, self.project.video(vid))
 
     def refresh_video(self, video_id: int) -> None:
         """One video's status/values changed: update its row (rebuild if it is new or filtered)."""
         item = self._items.get(video_id)
         if self.project is None:
             return
-        if item is None or self._allowed_ids() is not None:
+        if item is None or self._shown_ids() is not None:
             self.refresh()
             return
         try:
@@ -228,6 +254,7 @@ class LibraryPanel(QWidget):
             self.refresh()
             return
         self._fill(item, video)
+        self._show_summary(self.project.videos())
 
     def _fill(self, item: QTreeWidgetItem, video: dict[str, Any]) -> None:
         assert self.project is not None
@@ -240,7 +267,10 @@ class LibraryPanel(QWidget):
         item.setText(1, status)
         item.setToolTip(1, str(video.get("error") or status))
         color = STATUS_COLORS.get(status)
-        item.setForeground(1, QBrush(QColor(color)) if color else self.palette().brush(QPalette.ColorRole.Text))
+        if color:
+            item.setForeground(1, QBrush(QColor(color)))
+        else:  # no fixed brush: the text follows the palette, also after a theme switch
+            item.setData(1, Qt.ItemDataRole.ForegroundRole, None)
         duration = int(video.get("duration_ms") or 0)
         item.setText(2, format_ms(duration) if duration else "")
         if video.get("current_run_id") is not None:
@@ -255,11 +285,15 @@ class LibraryPanel(QWidget):
         value_id = self.value_filter.currentData()
         if self.project is None or not value_id:
             return None
-        labels = self.label_filter.currentData() or (-1, 1, 2)
-        out: set[int] = set()
-        for lab in labels:
-            out.update(self.project.videos_with_label(value_id, lab))
-        return out
+        return videos_with_label(self.project, value_id, self.label_filter.currentData() or (-1, 1, 2))
+
+    def _shown_ids(self) -> set[int] | None:
+        """The videos the tree shows: those passing the value/label filter and, while a search is on,
+        having a matching line (both must match). None: all."""
+        allowed = self._allowed_ids()
+        if self._search_ids is None:
+            return allowed
+        return set(self._search_ids) if allowed is None else allowed & self._search_ids
 
     def set_filter(self, value_id: str | None, label: str = "any label") -> None:
         """Filter programmatically, e.g. set_filter("humility", "goes against") ("contradicted" works too)."""
@@ -273,25 +307,39 @@ class LibraryPanel(QWidget):
 
     def _filters_changed(self) -> None:
         self.label_filter.setEnabled(self.value_filter.currentData() is not None)
-        self.refresh()
+        if self._search_ids is not None:
+            self.run_search()  # the hits list follows the filter too; it rebuilds the tree
+        else:
+            self.refresh()
 
     def visible_video_ids(self) -> list[int]:
         return list(self._items)
 
     # ----------------------------------------------------------------- search
     def run_search(self) -> None:
+        """Lines matching the search box, in videos passing the value filter; the tree shows only those videos."""
         self._search_timer.stop()
         text = self.search.text().strip()
         self.hits.clear()
+        was_on = self._search_ids is not None
         if not text or self.project is None:
+            self._search_ids = None
             self.hits_box.hide()
+            if was_on:
+                self.refresh()
+            self.search_changed.emit([])
             return
+        allowed = self._allowed_ids()
         try:
-            found = self.project.search(text)
+            self._search_ids = search_video_ids(self.project, text)
+            found = self.project.search(text, limit=200 if allowed is None else SEARCH_LINES)
         except ProjectError as exc:
             self.hits_label.setText(f"Search failed: {exc}")
             self.hits_box.show()
             return
+        found = [hit for hit in found if allowed is None or hit.video_id in allowed][:200]
+        self.refresh()
+        self.search_changed.emit(text.split())
         for hit in found:
             title = self._titles.get(hit.video_id, f"video {hit.video_id}")
             snippet = hit.snippet.replace("[", "«").replace("]", "»")
@@ -300,8 +348,12 @@ class LibraryPanel(QWidget):
             item.setToolTip(hit.text)
             self.hits.addItem(item)
         many = "" if len(found) < 200 else " (first 200)"
-        self.hits_label.setText(f"{len(found)} lines match “{text}”{many}" if found
-                                else f"No script line matches “{text}”.")
+        where = " in the videos the value filter shows" if allowed is not None else ""
+        self.hits_label.setText(
+            f"{len(found)} lines match “{text}”{where}{many}"
+            if found
+            else f"No script line matches “{text}”{where}."
+        )
         self.hits_box.show()
 
     def hit_count(self) -> int:
@@ -330,8 +382,11 @@ class LibraryPanel(QWidget):
             if data and data[0] == "video":
                 out.append(int(data[1]))
             elif data and data[0] == "creator":
-                out += [int(item.child(i).data(0, ROLE)[1]) for i in range(item.childCount())]
-        return out
+                for i in range(item.childCount()):
+                    child = item.child(i)
+                    assert child is not None  # i < childCount()
+                    out.append(int(child.data(0, ROLE)[1]))
+        return list(dict.fromkeys(out))  # a creator row and its videos both selected: each video once
 
     def select_video(self, video_id: int, *, emit: bool = True) -> bool:
         item = self._items.get(video_id)
@@ -359,10 +414,11 @@ class LibraryPanel(QWidget):
         else:
             self.creator_selected.emit(str(data[1]))
 
-    def _context_menu(self, pos: Any) -> None:
+    def context_menu(self) -> QMenu | None:
+        """The right-click menu for the selection (built fresh, not shown); `menu_requested` lets others add to it."""
         ids = self.selected_video_ids()
         if not ids or self.project is None:
-            return
+            return None
         menu = QMenu(self)
         again = menu.addAction("Analyze again" if len(ids) == 1 else f"Analyze {len(ids)} videos again")
         again.triggered.connect(lambda: self.reanalyze_requested.emit(ids))
@@ -371,7 +427,14 @@ class LibraryPanel(QWidget):
             show = menu.addAction("Show file in folder")
             show.setEnabled(folder.is_dir())
             show.triggered.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
-        menu.exec(self.tree.viewport().mapToGlobal(pos))
+        self.menu_requested.emit(menu, ids)
+        return menu
+
+    def _context_menu(self, pos: Any) -> None:
+        menu = self.context_menu()
+        if menu is not None:
+            menu.exec(self.tree.viewport().mapToGlobal(pos))
+            menu.deleteLater()
 
     # ----------------------------------------------------------------- drag and drop
     def dragEnterEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)

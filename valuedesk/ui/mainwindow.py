@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -26,23 +26,33 @@ from PySide6.QtWidgets import (
 )
 
 from valuedesk.pipeline.batch import MEDIA_SUFFIXES
+from valuedesk.pipeline.stages import stage_label
 from valuedesk.project.store import Project, ProjectError, video_fs_path
+from valuedesk.review import reviewed_script
 from valuedesk.ui import prefs
 from valuedesk.ui.creator_view import CreatorView
+from valuedesk.ui.failed_banner import FailedVideoBanner, needs_banner
+from valuedesk.ui.help import show_help
 from valuedesk.ui.library import LibraryPanel
+from valuedesk.ui.library_actions import LibraryActions
 from valuedesk.ui.player import PlayerWidget
-from valuedesk.ui.queue import STAGE_WORDS, AnalysisQueue, QueuePanel
+from valuedesk.ui.queue import AnalysisQueue, QueuePanel
 from valuedesk.ui.reports import ReportActions
 from valuedesk.ui.retrain import retrain_from_reviews
 from valuedesk.ui.review_actions import ReviewActions
+from valuedesk.ui.selection import Selection
 from valuedesk.ui.settings_dialog import SettingsDialog, open_folder, speech_model_folder
 from valuedesk.ui.theme import ThemeController
 from valuedesk.ui.timeline import ScriptTimeline
 from valuedesk.ui.value_panel import ValuePanel
 from valuedesk.ui.welcome import WelcomePage
+from valuedesk.ui.window_layout import WindowLayout
+from valuedesk.values import BY_ID
 
 PROJECT_FILTER = "ValueDesk project (*.vdproj);;All files (*)"
-MEDIA_FILTER = "Videos and audio ({});;All files (*)".format(" ".join(f"*{s}" for s in sorted(MEDIA_SUFFIXES)))
+MEDIA_FILTER = "Videos and audio ({});;All files (*)".format(
+    " ".join(f"*{s}" for s in sorted(MEDIA_SUFFIXES))
+)
 
 
 class MainWindow(QMainWindow):
@@ -71,7 +81,12 @@ class MainWindow(QMainWindow):
         self.right.addWidget(self.creator_view)
         self.center = QSplitter(Qt.Orientation.Vertical, self)
         self.center.setObjectName("centerSplitter")
-        self.center.addWidget(self.player)
+        self.failed_banner = FailedVideoBanner(self)
+        self.failed_banner.retry_requested.connect(lambda vid: self.reanalyze([vid]))
+        self.player_area = QStackedWidget(self)  # the player, or why there is nothing to play
+        self.player_area.addWidget(self.player)
+        self.player_area.addWidget(self.failed_banner)
+        self.center.addWidget(self.player_area)
         self.center.addWidget(self.timeline)
         self.center.setStretchFactor(0, 3)
         self.center.setStretchFactor(1, 2)
@@ -87,10 +102,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
 
         self.library = LibraryPanel(self)
-        self.library_dock = self._dock("Library", "libraryDock", self.library, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.library_dock = self._dock(
+            "Library", "libraryDock", self.library, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
         self.queue_panel = QueuePanel(self)
-        self.queue_dock = self._dock("Analysis queue", "queueDock", self.queue_panel,
-                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.queue_dock = self._dock(
+            "Analysis queue", "queueDock", self.queue_panel, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
         self.status_text = QLabel(self)
         self.queue_status = QLabel(self)
         self.queue_bar = QProgressBar(self)
@@ -100,8 +118,19 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_text, 1)
         self.statusBar().addPermanentWidget(self.queue_status)
         self.statusBar().addPermanentWidget(self.queue_bar)
-        self.reports = ReportActions(self)
-        self.review_actions = ReviewActions(self)
+        self.reports = ReportActions(
+            self, self.selection, lambda text, ms: self.statusBar().showMessage(text, ms)
+        )
+        self.review_actions = ReviewActions(
+            self.selection,
+            self.value_panel.selected_value,
+            lambda text, ms: self.statusBar().showMessage(text, ms),
+            lambda title, text: self._problem(title, text, False),
+            self.review_changed,
+        )
+        self.timeline.evidence_edit_requested.connect(self.review_actions.edit_evidence)
+        self.timeline.text_edit_requested.connect(self.review_actions.correct_text)
+        self.library_actions = LibraryActions(self)  # library context menu, Remove/Relink, the Notes dock
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(200)
@@ -111,7 +140,8 @@ class MainWindow(QMainWindow):
         self._connect()
         self.player.install_shortcuts(self)
         self.setAcceptDrops(True)
-        self.resize(1400, 860)
+        self.window_layout = WindowLayout(self)  # sizes, and the layout remembered between sessions
+        self.window_layout.fit_to_screen()
         self._restore_layout()
         self._show_welcome()
 
@@ -141,36 +171,63 @@ class MainWindow(QMainWindow):
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
-        self.act_import = self._action(file, "&Import files…", self.import_files, "Ctrl+I",
-                                       "Add videos to the project and analyse them")
+        self.act_import = self._action(
+            file, "&Import files…", self.import_files, "Ctrl+I", "Add videos to the project and analyse them"
+        )
         self.act_import_dir = self._action(file, "Import &folder…", self.import_folder, "Ctrl+Shift+I")
         file.addSeparator()
-        self.act_export = self._action(file, "&Export…", self.reports.export, "Ctrl+E",
-                                       "Labels, evidence and scripts as CSV, JSON, TSV or subtitles")
-        self.act_report = self._action(file, "Report &PDF…", self.reports.report_pdf, "Ctrl+P",
-                                       "A PDF about the selected video or creator")
+        self.act_export = self._action(
+            file,
+            "&Export…",
+            self.reports.export,
+            "Ctrl+E",
+            "Labels, evidence and scripts as CSV, JSON, TSV or subtitles",
+        )
+        self.act_report = self._action(
+            file,
+            "Report &PDF…",
+            self.reports.report_pdf,
+            "Ctrl+P",
+            "A PDF about the selected video or creator",
+        )
         file.addSeparator()
-        self.act_close = self._action(file, "&Close project", self.close_project, QKeySequence.StandardKey.Close)
+        self.act_close = self._action(
+            file, "&Close project", self.close_project, QKeySequence.StandardKey.Close
+        )
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         edit = bar.addMenu("&Edit")
         self.act_undo = self._action(edit, "&Undo review", lambda: self._undo_redo(undo=True), "Ctrl+Z")
-        self.act_redo = self._action(edit, "&Redo review", lambda: self._undo_redo(undo=False), "Ctrl+Shift+Z")
-        self._action(edit, "&Find in scripts", lambda: self.library.search.setFocus(), QKeySequence.StandardKey.Find)
+        self.act_redo = self._action(
+            edit, "&Redo review", lambda: self._undo_redo(undo=False), "Ctrl+Shift+Z"
+        )
+        self._action(
+            edit, "&Find in scripts", lambda: self.library.search.setFocus(), QKeySequence.StandardKey.Find
+        )
 
         analysis = bar.addMenu("&Analysis")
         self.act_reanalyze = self._action(analysis, "Analyse selected &again", self._reanalyze_selected)
-        self.act_cancel_all = self._action(analysis, "&Cancel all", lambda: self.queue and self.queue.cancel_all())
-        self._action(analysis, "&Retrain from reviews…", lambda: retrain_from_reviews(self),
-                     tip="Fine-tune the value model on this project's reviewed videos (the shipped model stays)")
+        self.act_cancel_all = self._action(
+            analysis, "&Cancel all", lambda: self.queue.cancel_all() if self.queue else None
+        )
+        self._action(
+            analysis,
+            "&Retrain from reviews…",
+            lambda: retrain_from_reviews(self),
+            tip="Fine-tune the value model on this project's reviewed videos (the shipped model stays)",
+        )
         analysis.addSeparator()
         self._action(analysis, "&Settings…", self.edit_settings, QKeySequence.StandardKey.Preferences)
-        self._action(analysis, "Show &model folder", lambda: open_folder(speech_model_folder(
-            self.analysis_settings), self))
+        self._action(
+            analysis,
+            "Show &model folder",
+            lambda: open_folder(speech_model_folder(self.analysis_settings), self),
+        )
 
         view = bar.addMenu("&View")
         view.addAction(self.library_dock.toggleViewAction())
         view.addAction(self.queue_dock.toggleViewAction())
+        self.library_actions.add_menu_entries(edit, view)  # Edit ▸ Remove…/Relink…, View ▸ Notes
         appearance = view.addMenu("&Appearance")
         group = QActionGroup(self)
         current = self.theme.mode if self.theme else prefs.theme_mode()
@@ -182,18 +239,35 @@ class MainWindow(QMainWindow):
             appearance.addAction(act)
 
         play = bar.addMenu("&Playback")
-        for text, slot, key in (("Play / pause", self.player.toggle_play, "Space"),
-                                ("Back 5 s", lambda: self.player.step(-5000), "Left"),
-                                ("Forward 5 s", lambda: self.player.step(5000), "Right"),
-                                ("Full screen", self.player.toggle_fullscreen, "F")):
+        for text, slot, key in (
+            ("Play / pause", self.player.toggle_play, "Space"),
+            ("Back 5 s", lambda: self.player.step(-5000), "Left"),
+            ("Forward 5 s", lambda: self.player.step(5000), "Right"),
+            ("Full screen", self.player.toggle_fullscreen, "F"),
+        ):
             act = self._action(play, text, slot)
             act.setShortcut(QKeySequence(key))
             act.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the window's QShortcuts do the work
         helpm = bar.addMenu("&Help")
+        self.act_help = self._action(
+            helpm,
+            "ValueDesk &help",
+            lambda: show_help(self),
+            "F1",
+            "Keys, the 19 values in plain words, labels, scores and the radar",
+        )
         self._action(helpm, "&About ValueDesk", self._about)
-        self._project_actions = [self.act_import, self.act_import_dir, self.act_export, self.act_report,
-                                 self.act_close, self.act_undo, self.act_redo, self.act_reanalyze,
-                                 self.act_cancel_all]
+        self._project_actions = [
+            self.act_import,
+            self.act_import_dir,
+            self.act_export,
+            self.act_report,
+            self.act_close,
+            self.act_undo,
+            self.act_redo,
+            self.act_reanalyze,
+            self.act_cancel_all,
+        ]
 
     def _connect(self) -> None:
         self.welcome.new_requested.connect(self.new_project)
@@ -217,8 +291,9 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- project
     def new_project(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self, "New ValueDesk project", str(Path.home() / "values.vdproj"),
-                                              PROJECT_FILTER)
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New ValueDesk project", str(Path.home() / "values.vdproj"), PROJECT_FILTER
+        )
         if not path:
             return False
         if not Path(path).suffix:
@@ -226,15 +301,22 @@ class MainWindow(QMainWindow):
         return self.open_project(path, create=True)
 
     def choose_project(self) -> bool:
-        path, _ = QFileDialog.getOpenFileName(self, "Open ValueDesk project", str(Path.home()), PROJECT_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open ValueDesk project", str(Path.home()), PROJECT_FILTER
+        )
         return self.open_project(path) if path else False
 
-    def open_project(self, path: str, *, create: bool = False, readonly: bool = False, quiet: bool = False) -> bool:
+    def open_project(
+        self, path: str, *, create: bool = False, readonly: bool = False, quiet: bool = False
+    ) -> bool:
         """Open (or create) a project; problems become a plain-words dialog and False."""
         path = os.path.abspath(path)
         if not create and not os.path.exists(path):
-            self._problem("The project file is not there any more", f"{path}\n\nIt was moved, renamed or deleted.",
-                          quiet)
+            self._problem(
+                "The project file is not there any more",
+                f"{path}\n\nIt was moved, renamed or deleted.",
+                quiet,
+            )
             prefs.forget_project(path)
             self.welcome.set_recent(prefs.recent_projects())
             return False
@@ -258,7 +340,9 @@ class MainWindow(QMainWindow):
         self.library.set_project(project)
         self.stack.setCurrentWidget(self.main_split)
         self.library_dock.show()
-        self.queue_dock.setVisible(bool(prefs.settings().value("view/queue_visible", True, type=bool)))
+        self.window_layout.enter_project_view()
+        # an empty queue costs a 768-pixel screen a fifth of its height: shown when something is imported
+        self.queue_dock.setVisible(bool(prefs.settings().value("view/queue_visible", False, type=bool)))
         if self.value_panel.review is not None:
             self.value_panel.review.setEnabled(not readonly)
         self.timeline.set_review_enabled(not readonly)
@@ -281,6 +365,9 @@ class MainWindow(QMainWindow):
         self.timeline.set_lines([])
         self.timeline.set_review_enabled(False)
         self.value_panel.clear()
+        self.creator_view.clear()
+        self.right.setCurrentWidget(self.value_panel)
+        self.player_area.setCurrentWidget(self.player)
         self.current_video = self.current_creator = None
         if self.project is not None:
             self.project.close()
@@ -293,6 +380,7 @@ class MainWindow(QMainWindow):
 
     def _show_welcome(self) -> None:
         self.welcome.set_recent(prefs.recent_projects())
+        self.window_layout.remember_docks()
         self.stack.setCurrentWidget(self.welcome)
         self.library_dock.hide()
         self.queue_dock.hide()
@@ -301,16 +389,32 @@ class MainWindow(QMainWindow):
         self.status_text.setText("No project open")
 
     def _set_project_actions(self, on: bool) -> None:
+        self.library_actions.set_enabled(on)
         writable = on and self.project is not None and not self.project.readonly
         for act in self._project_actions:
-            act.setEnabled(writable if act in (self.act_import, self.act_import_dir, self.act_undo, self.act_redo,
-                                               self.act_reanalyze, self.act_cancel_all) else on)
+            act.setEnabled(
+                writable
+                if act
+                in (
+                    self.act_import,
+                    self.act_import_dir,
+                    self.act_undo,
+                    self.act_redo,
+                    self.act_reanalyze,
+                    self.act_cancel_all,
+                )
+                else on
+            )
 
     def _ask_read_only(self, path: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, "Read-only project",
-                          f"{Path(path).name} cannot be changed (the file or its folder is read-only).\n\n"
-                          "Open it for viewing only? Analysing and reviewing need a writable copy.",
-                          QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Read-only project",
+            f"{Path(path).name} cannot be changed (the file or its folder is read-only).\n\n"
+            "Open it for viewing only? Analysing and reviewing need a writable copy.",
+            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+            self,
+        )
         return box.exec() == QMessageBox.StandardButton.Open
 
     def _problem(self, title: str, text: str, quiet: bool) -> None:
@@ -340,8 +444,13 @@ class MainWindow(QMainWindow):
         if not paths:
             return
         if self.queue is None:
-            self._problem("Cannot import", "Open a writable project first." if self.project is None
-                          else "This project is open read-only.", False)
+            self._problem(
+                "Cannot import",
+                "Open a writable project first."
+                if self.project is None
+                else "This project is open read-only.",
+                False,
+            )
             return
         self.queue.add(list(paths), force=force)
         self.queue_dock.show()
@@ -391,18 +500,46 @@ class MainWindow(QMainWindow):
         waiting = sum(1 for e in entries if e.status == "queued")
         if active:
             e = active[0]
-            self.queue_status.setText(f"Analysing {Path(e.path).name}: {STAGE_WORDS.get(e.stage, e.stage)}"
-                                      + (f" · {waiting} waiting" if waiting else ""))
+            self.queue_status.setText(
+                f"Analysing {Path(e.path).name}: {stage_label(e.stage)}"
+                + (f" · {waiting} waiting" if waiting else "")
+            )
             self.queue_bar.setValue(int(e.fraction * 1000))
             self.queue_bar.show()
         else:
             failed = sum(1 for e in entries if e.status == "failed")
-            self.queue_status.setText(f"{waiting} waiting" if waiting else (f"{failed} failed" if failed else ""))
+            self.queue_status.setText(
+                f"{waiting} waiting" if waiting else (f"{failed} failed" if failed else "")
+            )
             self.queue_bar.hide()
 
     # ----------------------------------------------------------------- views
-    def show_video(self, video_id: int, *, seek_ms: int | None = None, line_idx: int | None = None,
-                   reload_player: bool = True) -> None:
+    def review_changed(self, video_id: int) -> None:
+        """A review was saved, undone or redone: every view of the video re-reads the reading model."""
+        if video_id == self.current_video and self.project is not None:
+            self.value_panel.refresh()
+            self.timeline.set_lines(reviewed_script(self.project, video_id))
+            if self.value_panel.selected_value():
+                self._mark_value(self.value_panel.selected_value() or "")
+        self.library.refresh_video(video_id)
+
+    def target_value(self, value_id: str | None) -> None:
+        """Tell the script which value its "Add/Remove as evidence" commands are for (None: none selected)."""
+        self.timeline.set_review_value(BY_ID[value_id].name if value_id in BY_ID else None)
+
+    def selection(self) -> Selection:
+        """What the action helpers may see: the project and the video or creator on show."""
+        creator = self.current_creator if self.right.currentWidget() is self.creator_view else None
+        return Selection(self.project, self.current_video, creator)
+
+    def show_video(
+        self,
+        video_id: int,
+        *,
+        seek_ms: int | None = None,
+        line_idx: int | None = None,
+        reload_player: bool = True,
+    ) -> None:
         if self.project is None:
             return
         try:
@@ -412,17 +549,25 @@ class MainWindow(QMainWindow):
             return
         switching = video_id != self.current_video
         self.current_video, self.current_creator = video_id, None
-        self.timeline.set_lines(self.project.script_lines(video_id))
+        self.timeline.set_lines(reviewed_script(self.project, video_id))
         self.value_panel.load(self.project, video_id)
         self.right.setCurrentWidget(self.value_panel)
+        if needs_banner(row):
+            self.failed_banner.show_video(row, writable=not self.project.readonly)
+            self.player_area.setCurrentWidget(self.failed_banner)
+        else:
+            self.player_area.setCurrentWidget(self.player)
         if switching or reload_player:
-            self.player.load(video_fs_path(row), duration_ms=int(row.get("duration_ms") or 0),
-                             posters=self.project.thumbnails(video_id))
+            self.player.load(
+                video_fs_path(row),
+                duration_ms=int(row.get("duration_ms") or 0),
+                posters=self.project.thumbnails(video_id),
+            )
         if self.value_panel.selected_value():
             self._mark_value(self.value_panel.selected_value() or "")
         else:
             self.timeline.mark_lines(set())
-            self.review_actions.target_value(None)
+            self.target_value(None)
         if seek_ms is not None:
             self.seek_to(seek_ms)
         if line_idx is not None:
@@ -449,7 +594,7 @@ class MainWindow(QMainWindow):
     def _mark_value(self, value_id: str) -> None:
         color = self.value_panel.mark_color(value_id)  # red for a contradicted value, else its group colour
         self.timeline.mark_lines(self.value_panel.evidence_lines(value_id), color)
-        self.review_actions.target_value(value_id)
+        self.target_value(value_id)
 
     def select_value(self, value_id: str) -> None:
         self.value_panel.select_value(value_id)
@@ -469,10 +614,19 @@ class MainWindow(QMainWindow):
 
     def _set_fullscreen(self, on: bool) -> None:
         """Video only: docks, script and values hide; Esc or F brings them back."""
-        widgets = (self.library_dock, self.queue_dock, self.timeline, self.right, self.menuBar(), self.statusBar())
+        widgets = (
+            self.library_dock,
+            self.queue_dock,
+            self.timeline,
+            self.right,
+            self.menuBar(),
+            self.statusBar(),
+        )
         if on:
-            self._fullscreen_restore = {"visible": {w: w.isVisible() for w in widgets},
-                                        "maximized": self.isMaximized()}
+            self._fullscreen_restore = {
+                "visible": {w: w.isVisible() for w in widgets},
+                "maximized": self.isMaximized(),
+            }
             for w in widgets:
                 w.hide()
             self.showFullScreen()
@@ -485,34 +639,28 @@ class MainWindow(QMainWindow):
                 self.showNormal()
 
     def _restore_layout(self) -> None:
-        s = prefs.settings()
-        for key, fn in (("window/geometry", self.restoreGeometry), ("window/state", self.restoreState),
-                        ("window/center", self.center.restoreState), ("window/main", self.main_split.restoreState)):
-            value = s.value(key)
-            if isinstance(value, (QByteArray, bytes)):
-                fn(QByteArray(value))
-        if s.value("window/center") is None:
-            self.center.setSizes([520, 320])
-            self.main_split.setSizes([760, 560])
-            self.resizeDocks([self.library_dock], [400], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.queue_dock], [150], Qt.Orientation.Vertical)
+        self.window_layout.restore()
+
+    def default_layout(self) -> None:
+        """Pane sizes in proportion to the window (what a first start gets)."""
+        self.window_layout.default_layout()
 
     def save_layout(self) -> None:
+        self.window_layout.save()
         s = prefs.settings()
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
-        s.setValue("window/center", self.center.saveState())
-        s.setValue("window/main", self.main_split.saveState())
         if self.project is not None:
             s.setValue("view/queue_visible", self.queue_dock.isVisible())
 
     def _about(self) -> None:
         from valuedesk import __version__
 
-        QMessageBox.about(self, "About ValueDesk",
-                          f"<b>ValueDesk {__version__}</b><br>Explore the 19 human values (Schwartz's refined "
-                          "theory) that short videos express or contradict. Offline: videos, models and "
-                          "results stay on this computer. Labels are an automated reading, not a verdict.")
+        QMessageBox.about(
+            self,
+            "About ValueDesk",
+            f"<b>ValueDesk {__version__}</b><br>Explore the 19 human values (Schwartz's refined "
+            "theory) that short videos express or contradict. Offline: videos, models and "
+            "results stay on this computer. Labels are an automated reading, not a verdict.",
+        )
 
     def dragEnterEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         """Files dropped anywhere on the window are imported (a project file is opened)."""
@@ -531,8 +679,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         if self.queue is not None and self.queue.is_busy():
-            answer = QMessageBox.question(self, "Analysis running",
-                                          "Videos are still being analysed. Stop the analysis and quit?")
+            answer = QMessageBox.question(
+                self, "Analysis running", "Videos are still being analysed. Stop the analysis and quit?"
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
@@ -548,5 +697,5 @@ class MainWindow(QMainWindow):
 
 def _plain(text: str, path: str) -> str:
     """ProjectError messages start with the path; show the cause first, then where."""
-    cause = text[len(path) + 2:] if text.startswith(path + ": ") else text
+    cause = text[len(path) + 2 :] if text.startswith(path + ": ") else text
     return f"{cause[:1].upper()}{cause[1:]}.\n\nFile: {path}"

@@ -21,11 +21,15 @@ class PlaybackClock:
 
     A new reading happened somewhere between the previous poll and this one, so it is taken at
     the midpoint; small errors are corrected a quarter at a time (no visible back-steps), big ones
-    (a seek VLC made itself, a stall) snap.
+    (a seek VLC made itself, a stall) snap. For a moment after a seek VLC still reports where it
+    was (or where a restarted media begins, or an older seek it is still working through): for
+    SETTLE_S, readings far from the clock are ignored, so it shows the requested time, not a flash
+    of the old one.
     """
 
     SNAP_MS = 400
     GAIN = 0.25
+    SETTLE_S = 1.5
 
     def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
         self._now = now
@@ -35,6 +39,7 @@ class PlaybackClock:
         self.running = False
         self._last_raw: int | None = None
         self._last_poll_t = self.anchor_t
+        self._settle_until = 0.0
 
     def value(self) -> int:
         if not self.running:
@@ -49,6 +54,7 @@ class PlaybackClock:
         """A seek: trust the target; the next reading (VLC echoes the target) is only a baseline."""
         self._rebase(ms)
         self._last_raw = None
+        self._settle_until = self.anchor_t + self.SETTLE_S
 
     def set_running(self, running: bool) -> None:
         if running != self.running:
@@ -64,6 +70,8 @@ class PlaybackClock:
         previous_poll, self._last_poll_t = self._last_poll_t, now
         if raw_ms < 0 or raw_ms == self._last_raw:
             return
+        if now < self._settle_until and abs(raw_ms - self.value()) > self.SNAP_MS:
+            return  # from before the seek (or an older one VLC is still working through)
         baseline = self._last_raw is None
         self._last_raw = raw_ms
         if not self.running:
@@ -84,8 +92,9 @@ class SeekSlider(QSlider):
 
     def mousePressEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
-            value = QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), int(event.position().x()),
-                                                   max(1, self.width()))
+            value = QStyle.sliderValueFromPosition(
+                self.minimum(), self.maximum(), int(event.position().x()), max(1, self.width())
+            )
             self.setValue(value)
             self.sliderMoved.emit(value)
         super().mousePressEvent(event)
@@ -163,7 +172,9 @@ class VideoSurface(QFrame):
             box = self.rect().adjusted(16, 16, -16, -16)
             flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
             if image is not None:
-                flags = Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap
+                flags = (
+                    Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap
+                )
             painter.drawText(box, int(flags), self.message)
         painter.end()
 

@@ -4,6 +4,14 @@ libvlc's `get_time()` advances in 250/500 ms steps, so `position_ms()` comes fro
 `PlaybackClock` (playback.py) that extrapolates between VLC's updates. Offscreen (tests, screenshots) VLC renders to a dummy output and is never given a window; the
 surface then paints the nearest analysed keyframe instead, so the view still shows the moment.
 If libvlc is missing the player says so and everything else keeps working.
+
+Seeking works in every state. libvlc ignores `set_time` unless the media is Playing or Paused,
+so a seek while it opens waits for it, and a seek after the end (or a stop) reopens the media
+and seeks once it plays. Play and pause are intents (`_want_play`) that VLC takes in a few ms
+later; the state shown is the intent. A seek made while VLC is paused shows its frame, but one
+made just before a pause lands, or just after a (re)start, can leave the old (or a black)
+picture up: a media opened to be shown paused therefore "lands" first — it plays, muted, from
+the target until VLC has drawn past it, then pauses and seeks back to the exact time.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from valuedesk.script import format_ms
 from valuedesk.ui.playback import PlaybackClock, SeekSlider, VideoSurface
 
 TICK_MS = 40  # how often time_changed fires while playing
+LAG_RETRY_TICKS = 25  # VLC takes a play/pause in within a tick or two; ask again after a second
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 OFFSCREEN_PLATFORMS = ("offscreen", "minimal", "vnc")
 
@@ -63,9 +72,13 @@ class PlayerWidget(QWidget):
         self._path = ""
         self._duration = 0
         self._state = "stopped"
-        self._pending_seek: int | None = None
-        self._pause_when_started = False
-        self._restart_needed = False
+        self._pending_seek: int | None = None  # applied once VLC is Playing or Paused
+        self._starting = False  # VLC was asked to open the media and has not reported Playing yet
+        self._want_play = False  # what the user asked for; VLC follows within a tick or two
+        self._lagging = 0  # ticks VLC has been playing/paused against _want_play
+        self._landing: int | None = None  # opened to be shown paused: playing (muted) up to this time
+        self._landing_ticks = 0
+        self._muted = False
         self._embedded = False
         self._fullscreen = False
         self._last_emitted = -1
@@ -100,11 +113,14 @@ class PlayerWidget(QWidget):
         self.seek_slider = SeekSlider(Qt.Orientation.Horizontal, self)
         self.seek_slider.setRange(0, 0)
         self.seek_slider.setToolTip("Position")
+        self.seek_slider.setMinimumWidth(90)  # a narrow pane squeezes the time label, never the slider away
         self.seek_slider.sliderPressed.connect(self._drag_started)
         self.seek_slider.sliderMoved.connect(self._dragged)
         self.seek_slider.sliderReleased.connect(self._drag_finished)
         self.time_label = QLabel("00:00.0 / 00:00.0", self)
-        self.time_label.setMinimumWidth(self.time_label.fontMetrics().horizontalAdvance("00:00.0 / 00:00.0 ") + 4)
+        self.time_label.setMinimumWidth(
+            self.time_label.fontMetrics().horizontalAdvance("00:00.0 / 00:00.0 ") + 4
+        )
         self.speed_box = QComboBox(self)
         for s in SPEEDS:
             self.speed_box.addItem(f"{s:g}×", s)
@@ -115,6 +131,7 @@ class PlayerWidget(QWidget):
         self.volume_slider.setRange(0, 100)
         self.volume_slider.setValue(80)
         self.volume_slider.setMaximumWidth(90)
+        self.volume_slider.setMinimumWidth(48)
         self.volume_slider.setToolTip("Volume")
         self.volume_slider.valueChanged.connect(self.set_volume)
         self.fullscreen_button = QToolButton(self)
@@ -149,12 +166,18 @@ class PlayerWidget(QWidget):
     def _init_backend(self) -> None:
         if self._vlc is None:
             self._set_controls_enabled(False)
-            self.surface.message = (f"The video player is unavailable: {self.unavailable_reason}.\n"
-                                    "Install VLC (Debian: libvlc5 vlc-plugin-base vlc-plugin-video-output) "
-                                    "to watch clips; scripts and values still work.")
+            self.surface.message = (
+                f"The video player is unavailable: {self.unavailable_reason}.\n"
+                "Install VLC (Debian: libvlc5 vlc-plugin-base vlc-plugin-video-output) "
+                "to watch clips; scripts and values still work."
+            )
             return
         args = ["--no-xlib", "--quiet", "--no-video-title-show", "--no-osd"]
-        self._embedded = not self.offscreen() and QGuiApplication.platformName() in ("xcb", "windows", "cocoa")
+        self._embedded = not self.offscreen() and QGuiApplication.platformName() in (
+            "xcb",
+            "windows",
+            "cocoa",
+        )
         if not self._embedded:
             args += ["--vout=dummy", "--aout=dummy"]
         args += os.environ.get("VALUEDESK_VLC_ARGS", "").split()
@@ -165,7 +188,9 @@ class PlayerWidget(QWidget):
             self._instance = self._mp = None
             self.unavailable_reason = f"libvlc could not start ({exc})"
         if self._mp is None:
-            self.unavailable_reason = self.unavailable_reason or "libvlc could not start (are its plugins installed?)"
+            self.unavailable_reason = (
+                self.unavailable_reason or "libvlc could not start (are its plugins installed?)"
+            )
             self._vlc = None
             self._init_backend()
             return
@@ -191,8 +216,14 @@ class PlayerWidget(QWidget):
             self._mp.set_nsobject(wid)
 
     def _set_controls_enabled(self, enabled: bool) -> None:
-        for w in (self.play_button, self.back_button, self.forward_button, self.seek_slider, self.speed_box,
-                  self.fullscreen_button):
+        for w in (
+            self.play_button,
+            self.back_button,
+            self.forward_button,
+            self.seek_slider,
+            self.speed_box,
+            self.fullscreen_button,
+        ):
             w.setEnabled(enabled)
 
     # ----------------------------------------------------------------- public API
@@ -204,8 +235,14 @@ class PlayerWidget(QWidget):
     def path(self) -> str:
         return self._path
 
-    def load(self, path: str, *, duration_ms: int = 0, posters: Sequence[tuple[int, bytes]] = (),
-             autoplay: bool = False) -> bool:
+    def load(
+        self,
+        path: str,
+        *,
+        duration_ms: int = 0,
+        posters: Sequence[tuple[int, bytes]] = (),
+        autoplay: bool = False,
+    ) -> bool:
         """Open a file paused on its first frame; False (and a message) when it cannot be played."""
         self.surface.set_posters(posters)
         self._duration = max(0, int(duration_ms))
@@ -221,8 +258,10 @@ class PlayerWidget(QWidget):
             return False
         if not os.path.exists(path):
             self._mp.stop()
-            self._set_message(f"The video file is not where it was analysed:\n{path}\n"
-                              "Move it back or re-import it; the script and values are still shown.")
+            self._set_message(
+                f"The video file is not where it was analysed:\n{path}\n"
+                "Move it back or re-import it; the script and values are still shown."
+            )
             self._set_controls_enabled(False)
             return False
         self._set_message("")
@@ -230,18 +269,19 @@ class PlayerWidget(QWidget):
         media = self._instance.media_new_path(path)
         self._mp.set_media(media)
         self._attach_window()
-        self._pause_when_started = not autoplay
-        self._restart_needed = False
-        self._mp.play()
+        self._set_state("stopped")  # not the previous clip's state: seeks now wait for this one
+        self._start(pause=not autoplay)
         self._set_rate_backend(self.rate())
         self._set_controls_enabled(True)
-        self._timer.start()
         return True
 
     def unload(self) -> None:
         self._timer.stop()
         if self._mp is not None:
             self._mp.stop()
+        self._starting = self._want_play = False
+        self._pending_seek = self._landing = None
+        self._mute(False)
         self._path = ""
         self._duration = 0
         self.clock = PlaybackClock()
@@ -260,7 +300,7 @@ class PlayerWidget(QWidget):
         return self._duration
 
     def is_playing(self) -> bool:
-        return self._state == "playing" and not self._pause_when_started
+        return self._state == "playing"
 
     def state(self) -> str:
         return self._state
@@ -271,25 +311,44 @@ class PlayerWidget(QWidget):
     def play(self) -> None:
         if self._mp is None or not self._path:
             return
-        self._pause_when_started = False
-        if self._restart_needed or self._state == "ended":
-            self._restart(self.clock.value() if self.clock.value() < self._duration - 250 else 0, pause=False)
-            return
-        if self._state == "paused":
+        self._want_play = True
+        self._landing = None
+        self._mute(False)
+        if self._starting:
+            return  # _tick reports "playing" once VLC does
+        if self._vlc_state() in ("playing", "paused"):
             self._mp.set_pause(0)
-        else:
-            self._mp.play()
+            self._lagging = 0
+            self._apply_pending_seek()  # one that waited for a pause: playing, it can go now
+        else:  # ended, stopped, error: VLC must reopen the media
+            at = self.clock.value()
+            self._restart(at if at < self._duration - 250 else 0, pause=False)
+            return
         self.clock.set_running(True)
         self._set_state("playing")
 
     def pause(self) -> None:
-        if self._mp is None:
+        if self._mp is None or not self._path:
             return
-        self._pause_when_started = self._state not in ("playing", "paused")
-        if self._state == "playing":
+        self._want_play = False
+        if self._landing is None and not self._starting and self._vlc_state() in ("playing", "paused"):
             self._mp.set_pause(1)
+            self._lagging = 0
             self.clock.set_running(False)
             self._set_state("paused")
+
+    def stop(self) -> None:
+        """Stop VLC (the picture goes); play or seek opens the media again."""
+        if self._mp is None or not self._path:
+            return
+        self._mp.stop()
+        self._starting = self._want_play = False
+        self._pending_seek = self._landing = None
+        self._mute(False)
+        self.clock.set_running(False)
+        self.clock.jump(0)
+        self._emit_time(0, force=True)
+        self._set_state("stopped")
 
     def toggle_play(self) -> None:
         if self.is_playing():
@@ -306,11 +365,17 @@ class PlayerWidget(QWidget):
         self._emit_time(ms, force=True)
         if self._mp is None or not self._path:
             return
-        if self._restart_needed or self._state == "ended":
-            self._restart(ms, pause=True)
-        elif self._state in ("playing", "paused"):
+        vlc_state = self._vlc_state()
+        if vlc_state in ("ended", "stopped") and not self._starting:
+            # set_time does nothing there: reopen the media, seek once it plays, pause unless playing
+            self._restart(ms, pause=vlc_state == "ended" or not self._want_play)
+        elif self._landing is not None and vlc_state == "playing":
+            self._mp.set_time(ms)  # land there instead
+            self._landing, self._landing_ticks = ms, 0
+        elif self._can_seek():
+            self._pending_seek = None
             self._mp.set_time(ms)
-        else:
+        else:  # opening, or paused by us a moment ago and VLC not yet: _tick seeks when it is
             self._pending_seek = ms
 
     def step(self, delta_ms: int) -> None:
@@ -346,16 +411,24 @@ class PlayerWidget(QWidget):
         return self._fullscreen
 
     def install_shortcuts(self, window: QWidget) -> list[QShortcut]:
-        """Window-wide keys; text fields keep typed spaces and arrows (they claim them first)."""
-        keys: list[tuple[str | QKeySequence.StandardKey | Qt.Key, Callable[[], None]]] = [
-            (Qt.Key.Key_Space, self.toggle_play), (Qt.Key.Key_K, self.toggle_play),
-            (Qt.Key.Key_Left, lambda: self.step(-5000)), (Qt.Key.Key_Right, lambda: self.step(5000)),
-            (Qt.Key.Key_J, lambda: self.step(-10000)), (Qt.Key.Key_L, lambda: self.step(10000)),
-            (Qt.Key.Key_F, self.toggle_fullscreen), (Qt.Key.Key_Escape, lambda: self.set_fullscreen(False)),
+        """Window-wide keys; text fields keep typed spaces and arrows (they claim them first).
+
+        Each says what it does in `whatsThis` (the help page lists them from there).
+        """
+        keys: list[tuple[str | QKeySequence.StandardKey | Qt.Key, Callable[[], None], str]] = [
+            (Qt.Key.Key_Space, self.toggle_play, "Play / pause"),
+            (Qt.Key.Key_K, self.toggle_play, "Play / pause"),
+            (Qt.Key.Key_Left, lambda: self.step(-5000), "Back 5 s"),
+            (Qt.Key.Key_Right, lambda: self.step(5000), "Forward 5 s"),
+            (Qt.Key.Key_J, lambda: self.step(-10000), "Back 10 s"),
+            (Qt.Key.Key_L, lambda: self.step(10000), "Forward 10 s"),
+            (Qt.Key.Key_F, self.toggle_fullscreen, "Full screen"),
+            (Qt.Key.Key_Escape, lambda: self.set_fullscreen(False), "Leave full screen"),
         ]
         out = []
-        for key, fn in keys:
+        for key, fn, what in keys:
             sc = QShortcut(QKeySequence(key), window)
+            sc.setWhatsThis(what)
             sc.setContext(Qt.ShortcutContext.WindowShortcut)
             sc.activated.connect(fn)
             out.append(sc)
@@ -377,20 +450,59 @@ class PlayerWidget(QWidget):
         self.surface.message = text
         self.surface.update()
 
-    def _restart(self, ms: int, *, pause: bool) -> None:
-        """After the end VLC must be restarted before it seeks again."""
-        self._mp.stop()
-        self._restart_needed = False
-        self._pause_when_started = pause
-        self._pending_seek = ms
-        self.clock.jump(ms)
+    def _vlc_state(self) -> str:
+        """VLC's own state now (ours lags by up to a tick): playing | paused | opening | ended | stopped | error."""
+        st = self._mp.get_state()
+        states = self._vlc.State
+        if st == states.Playing:
+            return "playing"
+        if st == states.Paused:
+            return "paused"
+        if st in (states.Opening, states.Buffering):
+            return "opening"
+        if st == states.Ended:
+            return "ended"
+        if st == states.Error:
+            return "error"
+        return "stopped"  # Stopped, NothingSpecial (and libvlc 4's Stopping)
+
+    def _can_seek(self) -> bool:
+        """VLC takes a set_time now, and shows the frame it lands on.
+
+        Paused, VLC shows the frame a seek lands on; one made just before a pause lands leaves the old
+        (or a black) picture up, so while VLC has not taken our pause in, seeks wait.
+        """
+        if self._starting:
+            return False
+        st = self._mp.get_state()
+        return st == self._vlc.State.Paused or (st == self._vlc.State.Playing and self._want_play)
+
+    def _start(self, *, pause: bool) -> None:
+        """Ask VLC to play the media from its start; _tick applies the pause and the pending seek."""
+        self._starting = True
+        self._want_play = not pause
+        self._lagging = 0
+        self._landing = None
+        self._mute(pause)  # shown paused: the landing plays a moment, it should not be heard
         self._mp.play()
         self._timer.start()
+
+    def _restart(self, ms: int, *, pause: bool) -> None:
+        """After the end (or a stop) VLC must open the media again before it seeks."""
+        self._mp.stop()
+        self._pending_seek = ms
+        self.clock.set_running(False)
+        self.clock.jump(ms)
+        self._start(pause=pause)
 
     def _set_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
-            icon = QStyle.StandardPixmap.SP_MediaPause if state == "playing" else QStyle.StandardPixmap.SP_MediaPlay
+            icon = (
+                QStyle.StandardPixmap.SP_MediaPause
+                if state == "playing"
+                else QStyle.StandardPixmap.SP_MediaPlay
+            )
             self.play_button.setIcon(self.style().standardIcon(icon))
             self.state_changed.emit(state)
 
@@ -405,35 +517,75 @@ class PlayerWidget(QWidget):
                 self._duration = int(length)
                 self.seek_slider.setRange(0, self._duration)
                 self.duration_changed.emit(self._duration)
-        if st == vlc.State.Playing:
-            if self._pending_seek is not None and self._mp.is_seekable():
-                self._mp.set_time(self._pending_seek)
-                self.clock.jump(self._pending_seek)
-                self._pending_seek = None
-            if self._pause_when_started:
-                self._mp.set_pause(1)
-                self._pause_when_started = False
-                self.clock.set_running(False)
-                self._set_state("paused")
-                return
-            self.clock.set_running(True)
-            self.clock.observe(self._mp.get_time())
-            self._set_state("playing")
-        elif st == vlc.State.Paused:
-            self.clock.set_running(False)
-            self.clock.observe(self._mp.get_time())
-            self._set_state("paused")
+        if st in (vlc.State.Playing, vlc.State.Paused):
+            if self._starting:
+                self._starting = False
+                if not self._want_play:  # land on the target (or the first frame), then pause
+                    target = self.clock.value() if self._pending_seek is None else self._pending_seek
+                    self._pending_seek = None
+                    if target > 0 and self._mp.is_seekable():  # (it starts at 0: no stale seek queued)
+                        self._mp.set_time(target)
+                    self._landing, self._landing_ticks = target, 0
+            if self._landing is not None:
+                self._land(st == vlc.State.Playing)
+            elif self._can_seek():
+                self._apply_pending_seek()
+            if st == vlc.State.Paused and self._muted and not self._want_play:
+                self._mute(False)
+            if (st == vlc.State.Playing) == self._want_play or self._landing is not None:
+                self._lagging = 0
+            else:  # VLC has not taken the play/pause in yet: show the intent, remind it now and then
+                self._lagging += 1
+                if self._lagging % LAG_RETRY_TICKS == 0:
+                    self._mp.set_pause(0 if self._want_play else 1)
+            self.clock.set_running(self._want_play)
+            waiting = self._landing is not None or (self._pending_seek is not None and self._mp.is_seekable())
+            if not waiting:  # (waiting for a seek, VLC is not where the clock is yet)
+                self.clock.observe(self._mp.get_time())
+            self._set_state("playing" if self._want_play else "paused")
         elif st == vlc.State.Ended:
+            self._starting = self._want_play = False
+            self._landing = None
+            self._mute(False)
             self.clock.set_running(False)
             if self._duration:
                 self.clock.jump(self._duration)
-            self._restart_needed = True
             self._set_state("ended")
         elif st == vlc.State.Error:
+            self._starting = self._want_play = False
+            self._landing = None
+            self._mute(False)
             self.clock.set_running(False)
             self._set_message("VLC cannot play this file (unsupported or damaged media).")
             self._set_state("error")
+        elif st in (vlc.State.Stopped, vlc.State.NothingSpecial) and not self._starting:
+            self._want_play = False
+            self._landing = None
+            self._mute(False)
+            self.clock.set_running(False)
+            self._set_state("stopped")
         self._emit_time(self.position_ms())
+
+    def _land(self, vlc_playing: bool) -> None:
+        """Pause once VLC has drawn past the landing target (or after a second), then seek to it exactly."""
+        assert self._landing is not None
+        self._landing_ticks += 1
+        if vlc_playing and self._mp.get_time() <= self._landing and self._landing_ticks < LAG_RETRY_TICKS:
+            return
+        if vlc_playing:
+            self._mp.set_pause(1)
+        self._pending_seek, self._landing = self._landing, None  # applied once VLC is paused
+
+    def _mute(self, on: bool) -> None:
+        if on != self._muted and self._mp is not None:
+            self._mp.audio_set_mute(on)
+            self._muted = on
+
+    def _apply_pending_seek(self) -> None:
+        if self._pending_seek is not None and self._mp.is_seekable():
+            self._mp.set_time(self._pending_seek)
+            self.clock.jump(self._pending_seek)
+            self._pending_seek = None
 
     def _emit_time(self, ms: int, *, force: bool = False) -> None:
         if ms == self._last_emitted and not force:

@@ -7,7 +7,7 @@ disagree on names or types (QSettings hands back strings for everything on Linux
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QSettings
 
@@ -31,7 +31,7 @@ def _bool(value: Any, default: bool) -> bool:
 
 
 def recent_projects() -> list[str]:
-    value = settings().value("projects/recent", [])
+    value: Any = settings().value("projects/recent", [])  # a list, a str (one item) or None
     if isinstance(value, str):
         value = [value] if value else []
     return [str(p) for p in (value or []) if p]
@@ -82,8 +82,11 @@ def load_analysis_settings() -> AnalysisSettings:
         "ocr": _bool(s.value("analysis/ocr"), default.ocr),
     }
     try:
-        data["threads"] = int(s.value("analysis/threads", default.threads))
-        data["keyframe_interval_s"] = float(s.value("analysis/keyframe_interval_s", default.keyframe_interval_s))
+        # QSettings hands back whatever was stored (usually a str); int()/float() reject the unreadable.
+        data["threads"] = int(cast(Any, s.value("analysis/threads", default.threads)))
+        data["keyframe_interval_s"] = float(
+            cast(Any, s.value("analysis/keyframe_interval_s", default.keyframe_interval_s))
+        )
     except (TypeError, ValueError):
         pass
     try:

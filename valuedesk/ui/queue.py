@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from valuedesk.pipeline import AnalysisSettings, Analyzer, Job, ProgressEvent, collect_media
+from valuedesk.pipeline.stages import stage_label
 from valuedesk.project.store import Project, ProjectError
 
 CHILD_NICENESS = 10
 FINAL = ("done", "failed", "skipped", "cancelled")
-STAGE_WORDS = {"probe": "reading file", "transcribe": "transcribing", "frames": "keyframes", "ocr": "on-screen text",
-               "cues": "scene cues", "classify": "scoring values", "save": "saving"}
+STOPPED = ("failed", "cancelled")  # final without a result: the bar keeps how far the analysis got
 
 
 def job_key(path: str | os.PathLike[str]) -> str:
@@ -51,15 +51,23 @@ class QueueEntry:
     path: str
     status: str = "queued"  # queued | analyzing | done | failed | skipped | cancelled
     stage: str = ""
-    fraction: float = 0.0
+    fraction: float = 0.0  # how far the analysis got (1.0 once done or skipped)
     message: str = ""
     video_id: int | None = None
+
+
+def progress_text(entry: QueueEntry) -> str:
+    """The progress bar's words: a percentage, or what stopped the analysis and where."""
+    percent = f"{entry.fraction * 100:.0f} %"
+    if entry.status in STOPPED:
+        return f"{entry.status} at {percent}" if entry.fraction > 0 else entry.status
+    return percent
 
 
 class QueueWorker(QObject):
     """Runs in the queue's QThread. Slots arrive through queued signals; `cancel` is thread-safe."""
 
-    event = Signal(object)  # ProgressEvent
+    progress = Signal(object)  # ProgressEvent (not `event`: that would shadow QObject.event)
     batch_error = Signal(str)
     idle = Signal()
 
@@ -111,7 +119,7 @@ class QueueWorker(QObject):
         if self._project is None:
             self._project = Project.open(self.project_path)
         if self._analyzer is None:
-            self._analyzer = Analyzer(self._project, self.settings, isolate=True, on_event=self.event.emit)
+            self._analyzer = Analyzer(self._project, self.settings, isolate=True, on_event=self.progress.emit)
         return self._analyzer
 
     @Slot(list, bool)
@@ -123,7 +131,7 @@ class QueueWorker(QObject):
             files, errors = collect_media([os.path.abspath(p) for p in paths])
             for err in errors:
                 where = err.split(": ", 1)[0]
-                self.event.emit(ProgressEvent(where, "failed", 1.0, err))
+                self.progress.emit(ProgressEvent(where, "failed", 1.0, err))
             fresh = []
             for f in files:
                 key = job_key(f)
@@ -182,7 +190,7 @@ class QueueWorker(QObject):
         if job.video_id is not None and not job.skipped and not job.error:
             analyzer.project.set_status(job.video_id, "cancelled")
             analyzer.release(job)
-        self.event.emit(ProgressEvent(key, "cancelled", 1.0, "cancelled before it started", job.video_id))
+        self.progress.emit(ProgressEvent(key, "cancelled", 1.0, "cancelled before it started", job.video_id))
 
     @Slot()
     def shutdown(self) -> None:
@@ -219,7 +227,7 @@ class AnalysisQueue(QObject):
         self._add.connect(self.worker.add_paths)
         self._settings.connect(self.worker.set_settings)
         self._shutdown.connect(self.worker.shutdown, Qt.ConnectionType.BlockingQueuedConnection)
-        self.worker.event.connect(self._on_event)
+        self.worker.progress.connect(self._on_event)
         self.worker.batch_error.connect(self._on_batch_error)
         self.worker.idle.connect(lambda: self._set_busy(False))
         self._thread.start()
@@ -280,7 +288,11 @@ class AnalysisQueue(QObject):
             entry.status = ev.stage
             entry.stage = "" if ev.stage == "queued" else entry.stage
             entry.message = ev.message
-            entry.fraction = 1.0 if ev.stage in FINAL else 0.0
+            if ev.stage not in STOPPED:
+                entry.fraction = 0.0 if ev.stage == "queued" else 1.0  # (again) waiting; done or skipped
+            elif previous != "analyzing" and previous not in STOPPED:
+                entry.fraction = 0.0  # stopped before it started (the event's 1.0 means "over", not "done")
+            # else: failed or cancelled while analysing: the bar keeps the fraction reached
         else:
             entry.status = "analyzing"
             entry.stage = ev.stage
@@ -381,15 +393,19 @@ class QueuePanel(QWidget):
             bar.setTextVisible(True)
             self.table.setCellWidget(row, 2, bar)
             self.table.setItem(row, 3, QTableWidgetItem(""))
-        self.table.item(row, 1).setText(STAGE_WORDS.get(entry.stage, entry.stage) if entry.status == "analyzing"
-                                        else "")
-        bar = self.table.cellWidget(row, 2)
-        if isinstance(bar, QProgressBar):
-            bar.setValue(int(entry.fraction * 1000))
-            bar.setFormat(f"{entry.fraction * 100:.0f} %")
+        stage_item = self.table.item(row, 1)
+        assert stage_item is not None  # every row gets its items when it is added
+        stage_item.setText(stage_label(entry.stage) if entry.status == "analyzing" else "")
+        cell = self.table.cellWidget(row, 2)
+        if isinstance(cell, QProgressBar):
+            cell.setValue(int(entry.fraction * 1000))
+            cell.setFormat(progress_text(entry))
         first_line = entry.message.splitlines()[0] if entry.message else ""
-        status = entry.status if not first_line or entry.status == "analyzing" else f"{entry.status}: {first_line}"
+        status = (
+            entry.status if not first_line or entry.status == "analyzing" else f"{entry.status}: {first_line}"
+        )
         item = self.table.item(row, 3)
+        assert item is not None
         item.setText(status)
         item.setToolTip(entry.message)
         self._update_buttons()
@@ -413,8 +429,9 @@ class QueuePanel(QWidget):
         self.cancel_all_button.setEnabled(active)
         self.retry_button.setEnabled(any(e.status in ("failed", "cancelled") for e in chosen))
         self.details_button.setEnabled(len(chosen) == 1)
-        self.clear_button.setEnabled(self.queue is not None and any(e.status in FINAL
-                                                                    for e in self.queue.entries.values()))
+        self.clear_button.setEnabled(
+            self.queue is not None and any(e.status in FINAL for e in self.queue.entries.values())
+        )
 
     def _cancel_selected(self) -> None:
         for e in self._entries():
@@ -442,5 +459,11 @@ class QueuePanel(QWidget):
 
 def describe(entry: QueueEntry) -> dict[str, Any]:
     """A plain dict of an entry (for tests and the status bar)."""
-    return {"key": entry.key, "status": entry.status, "stage": entry.stage, "fraction": entry.fraction,
-            "message": entry.message, "video_id": entry.video_id}
+    return {
+        "key": entry.key,
+        "status": entry.status,
+        "stage": entry.stage,
+        "fraction": entry.fraction,
+        "message": entry.message,
+        "video_id": entry.video_id,
+    }

@@ -10,6 +10,10 @@ the outer ring, and contradicted dips *inside* the absent ring (an inward spike,
 label) so −1 is visible as a first-class outcome, also in greyscale. The model probability is a
 dashed secondary polygon (radius = score).
 
+All geometry (axis order and angles, ring radii, point radii, label placement) comes from
+`valuedesk.report.radar_geometry`, which the PDF radar uses too: the same profile has the
+same shape in the app and on paper.
+
 This module also holds the small shared style vocabulary (label words, symbols, colours) used by
 the other value widgets, so they all speak the same visual language.
 """
@@ -17,14 +21,45 @@ the other value widgets, so they all speak the same visual language.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsPolygonItem, QLabel, QVBoxLayout, QWidget
 
+from valuedesk.report.radar_geometry import (
+    BAND_R,
+    RING,
+    SHARE_RINGS,
+    N,
+    axis_angle,
+    fit_radius,
+    group_spans,
+    label_radius,
+    layout_labels,
+    polar,
+    score_radius,
+    share_radius,
+)
 from valuedesk.values import BY_ID, GROUPS, VALUES, Label
+
+__all__ = [
+    "CONTRADICTED_COLOR",
+    "LABEL_SYMBOL",
+    "N",
+    "RING",
+    "RadarWidget",
+    "axis_angle",
+    "effective",
+    "is_dark",
+    "label_color",
+    "label_text",
+    "label_word",
+    "polar",
+    "profile_color",
+]
 
 # ------------------------------------------------------------------ shared style vocabulary
 CONTRADICTED_COLOR = "#D0342C"
@@ -69,21 +104,8 @@ def effective(labels: Mapping[str, int], reviewed: Mapping[str, int] | None, val
     return int(labels.get(value_id, 0))
 
 
-# ------------------------------------------------------------------ geometry
-N = len(VALUES)
-RING = {-1: 0.12, 0: 1 / 3, 1: 2 / 3, 2: 1.0}  # radius by label
-ARC_R = 1.08  # group band just outside the dominant ring
-LABEL_R = 1.16
-
-
-def axis_angle(i: int) -> float:
-    """First value at the top, then clockwise."""
-    return math.pi / 2 - 2 * math.pi * i / N
-
-
-def polar(i: int, r: float) -> tuple[float, float]:
-    a = axis_angle(i)
-    return r * math.cos(a), r * math.sin(a)
+# ------------------------------------------------------------------ geometry (radar_geometry)
+ARC_R = BAND_R  # the group band just outside the dominant ring
 
 
 def _pen(color: QColor | str, width: float = 1.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
@@ -96,13 +118,13 @@ def _pen(color: QColor | str, width: float = 1.0, style: Qt.PenStyle = Qt.PenSty
 class _AxisLabel(pg.TextItem):
     """An axis label that selects its value when clicked."""
 
-    def __init__(self, value_id: str, on_click, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, value_id: str, on_click: Callable[[str], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.value_id = value_id
         self._on_click = on_click
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
-    def mouseClickEvent(self, ev) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
+    def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802 (Qt name)
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
             self._on_click(self.value_id)
@@ -113,7 +135,9 @@ class RadarWidget(QWidget):
 
     value_clicked = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, *, show_legend: bool = True, font_pt: float = 8.0) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, show_legend: bool = True, font_pt: float = 8.0
+    ) -> None:
         super().__init__(parent)
         self._fg: QColor | None = None  # explicit colours (set_palette_colors) beat the palette
         self._bg: QColor | None = None
@@ -152,8 +176,12 @@ class RadarWidget(QWidget):
         self._apply_colors()
 
     # ------------------------------------------------------------------ public API
-    def set_profile(self, labels: Mapping[str, int], scores: Mapping[str, float],
-                    reviewed: Mapping[str, int] | None = None) -> None:
+    def set_profile(
+        self,
+        labels: Mapping[str, int],
+        scores: Mapping[str, float],
+        reviewed: Mapping[str, int] | None = None,
+    ) -> None:
         """Show one video: model labels, model scores (0..1) and reviewer overrides."""
         self._labels = {k: int(v) for k, v in labels.items()}
         self._scores = {k: float(v) for k, v in scores.items()}
@@ -163,7 +191,10 @@ class RadarWidget(QWidget):
 
     def set_shares(self, endorsed: Mapping[str, float], contradicted: Mapping[str, float]) -> None:
         """Aggregate mode: radius = share (0..1) of videos expressing / contradicting each value."""
-        self._shares = ({k: float(v) for k, v in endorsed.items()}, {k: float(v) for k, v in contradicted.items()})
+        self._shares = (
+            {k: float(v) for k, v in endorsed.items()},
+            {k: float(v) for k, v in contradicted.items()},
+        )
         self._labels, self._scores, self._reviewed = {}, {}, {}
         self._redraw()
 
@@ -241,24 +272,19 @@ class RadarWidget(QWidget):
         self.plot.setBackground(bg)
         grid = QColor(fg)
         grid.setAlphaF(0.22)
-        for ring in self._rings:
-            ring.setPen(_pen(grid, 1))
         for spoke in self._spokes:
             spoke.setPen(_pen(grid, 1))
-        strong = QColor(fg)
-        strong.setAlphaF(0.45)
-        self._rings[1].setPen(_pen(strong, 1, Qt.PenStyle.DashLine))  # the "absent" ring
         self._redraw()
 
     # ------------------------------------------------------------------ drawing
     def _build_static(self) -> None:
         self._rings: list[pg.PlotCurveItem] = []
         self._ring_texts: list[pg.TextItem] = []
-        t = [2 * math.pi * k / 180 for k in range(181)]
-        for r in (RING[-1], RING[0], RING[1], RING[2]):
-            curve = pg.PlotCurveItem([r * math.cos(a) for a in t], [r * math.sin(a) for a in t])
+        for _r in RING.values():
+            curve = pg.PlotCurveItem()
             self._rings.append(curve)
             self.view.addItem(curve)
+        self._set_rings(tuple(RING.values()))
         self._spokes: list[pg.PlotCurveItem] = []
         for i in range(N):
             x, y = polar(i, RING[2])
@@ -267,14 +293,15 @@ class RadarWidget(QWidget):
             self.view.addItem(spoke)
         # group bands just outside the outer ring: each group spans its axes +- half a step
         self._arcs: list[pg.PlotCurveItem] = []
-        step = 2 * math.pi / N
-        for gid, group in GROUPS.items():
-            idx = [i for i, v in enumerate(VALUES) if v.group == gid]
-            a0 = axis_angle(idx[0]) + step / 2 - 0.03
-            a1 = axis_angle(idx[-1]) - step / 2 + 0.03
+        for span in group_spans():
+            a0, a1 = span.start - 0.03, span.end + 0.03
             angles = [a0 + (a1 - a0) * k / 40 for k in range(41)]
-            arc = pg.PlotCurveItem([ARC_R * math.cos(a) for a in angles], [ARC_R * math.sin(a) for a in angles],
-                                   pen=_pen(group.color, 5))
+            group = GROUPS[span.group_id]
+            arc = pg.PlotCurveItem(
+                [ARC_R * math.cos(a) for a in angles],
+                [ARC_R * math.sin(a) for a in angles],
+                pen=_pen(group.color, 5),
+            )
             arc.setToolTip(group.name)
             self._arcs.append(arc)
             self.view.addItem(arc)
@@ -287,44 +314,83 @@ class RadarWidget(QWidget):
         self.view.addItem(self._score_curve)
         self._ghosts = pg.ScatterPlotItem(size=9, pxMode=True)
         self.view.addItem(self._ghosts)
-        self._scatter = pg.ScatterPlotItem(size=10, pxMode=True, hoverable=True,
-                                           tip=lambda x, y, data: self._tip(str(data)))
+        self._scatter = pg.ScatterPlotItem(
+            size=10, pxMode=True, hoverable=True, tip=lambda x, y, data: self._tip(str(data))
+        )
         self._scatter.sigClicked.connect(self._on_points_clicked)
         self.view.addItem(self._scatter)
         font = QFont()
         font.setPointSizeF(self._font_pt)
         self._font = font
+        self._px_per_unit = 100.0
         self._axis_labels: list[_AxisLabel] = []
-        for i, v in enumerate(VALUES):
-            a = axis_angle(i)
-            # steeper than cos/sin so labels near the top and bottom spread apart instead of touching
-            cx = max(-1.0, min(1.0, 6 * math.cos(a)))
-            ay = (1 + math.sin(a)) / 2 + (0.9 if i == 0 else 0.0)  # the top label sits above its neighbours
-            anchor = ((1 - cx) / 2, ay)
-            item = _AxisLabel(v.id, self.click_value, text=v.short, anchor=anchor)
+        for v in VALUES:
+            item = _AxisLabel(v.id, self.click_value, text=v.short, anchor=(0, 0))  # placed by _place_labels
             item.setFont(font)
-            item.setPos(*polar(i, LABEL_R))
             item.setToolTip(f"{v.name}\n{v.definition}")
             self._axis_labels.append(item)
             self.view.addItem(item)
 
+    def _set_rings(self, radii: tuple[float, ...]) -> None:
+        t = [2 * math.pi * k / 180 for k in range(181)]
+        for curve, r in zip(self._rings, radii, strict=False):
+            curve.setData([r * math.cos(a) for a in t], [r * math.sin(a) for a in t])
+
+    def _label_size(self, text: str, bold: bool) -> tuple[float, float]:
+        font = QFont(self._font)
+        font.setBold(bold)
+        fm = QFontMetrics(font)
+        return float(fm.horizontalAdvance(text)), float(fm.height())
+
     def _fit_range(self) -> None:
-        """Scale so the circle plus the widest axis label fits: labels keep their pixel size."""
+        """Scale so the circle, its band and the axis labels fit: labels keep their pixel size.
+
+        The radius is the one `radar_geometry.fit_radius` finds for the widest form of every label (bold,
+        with ✕), so it does not change from one video to the next.
+        """
         rect = self.view.boundingRect()
         w, h = max(rect.width(), 60.0), max(rect.height(), 60.0)
-        fm = QFontMetrics(self._font)
-        # QGraphicsTextItem adds a 4 px document margin on every side
-        lw = max(fm.horizontalAdvance(v.short + " ✕") for v in VALUES) + 12
-        lh = 1.9 * (fm.height() + 8) + 2  # the top label sits almost a line higher than the others
-        scale = max(10.0, min((w / 2 - lw) / LABEL_R, (h / 2 - lh) / LABEL_R))  # px per unit
+        sizes = [self._label_size(f"{v.short} ✕", True) for v in VALUES]
+        scale = max(10.0, fit_radius(w, h, sizes, margin=3.0))  # px per unit
+        self._px_per_unit = scale
         hx, hy = w / 2 / scale, h / 2 / scale
         self.view.setRange(xRange=(-hx, hx), yRange=(-hy, hy), padding=0)
+        self._place_labels()
+
+    def _place_labels(self) -> None:
+        """Put each axis label in its `radar_geometry.layout_labels` box (pixels → view units)."""
+        if not hasattr(self, "_axis_labels"):
+            return
+        scale = self._px_per_unit
+        sizes = [
+            self._label_size(item.toPlainText(), item.textItem.font().bold()) for item in self._axis_labels
+        ]
+        for item, box in zip(self._axis_labels, layout_labels(sizes, scale), strict=True):
+            margin = (
+                item.textItem.document().documentMargin()
+            )  # QGraphicsTextItem pads its text on every side
+            item.setPos((box.left - margin) / scale, -(box.top - margin) / scale)
+
+    def axis_label_rects(self) -> dict[str, QRectF]:
+        """Each axis label's text (without padding), in the PlotWidget's viewport pixels (tests, tours)."""
+        out = {}
+        for item in self._axis_labels:
+            margin = item.textItem.document().documentMargin()
+            scene = item.textItem.mapRectToScene(
+                item.textItem.boundingRect().adjusted(margin, margin, -margin, -margin)
+            )
+            out[item.value_id] = QRectF(self.plot.mapFromScene(scene).boundingRect())
+        return out
+
+    def profile_points(self) -> list[tuple[float, float]]:
+        """The vertices of the drawn profile polygon, in radar units (outer ring = 1, y up), axis order."""
+        return [(p.x(), p.y()) for p in self._poly.polygon().toList()]
 
     def _vertex_r(self, i: int) -> float:
         vid = VALUES[i].id
         if self._shares is not None:
-            return max(0.0, min(1.0, self._shares[0].get(vid, 0.0)))
-        return RING[self.effective_label(vid)]
+            return share_radius(self._shares[0].get(vid, 0.0))
+        return label_radius(self.effective_label(vid))
 
     def _vertex_xy(self, i: int) -> tuple[float, float]:
         return polar(i, self._vertex_r(i))
@@ -337,7 +403,15 @@ class RadarWidget(QWidget):
         accent = profile_color(dark)
         red = label_color(-1, fg, dark)
         have = bool(self._labels or self._reviewed or self._shares)
-        self._rings[0].setVisible(self._shares is None)
+        self._set_rings(SHARE_RINGS if self._shares is not None else tuple(RING.values()))
+        grid, strong = QColor(fg), QColor(fg)
+        grid.setAlphaF(0.22)
+        strong.setAlphaF(0.45)
+        for k, ring in enumerate(self._rings):
+            if k == 1 and self._shares is None:  # the "absent" ring
+                ring.setPen(_pen(strong, 1, Qt.PenStyle.DashLine))
+            else:
+                ring.setPen(_pen(grid, 1))
 
         pts = [QPointF(*self._vertex_xy(i)) for i in range(N)]
         fill = QColor(accent)
@@ -348,10 +422,10 @@ class RadarWidget(QWidget):
 
         # secondary polygon: model probability (profile) or contradicted share (aggregate)
         if self._shares is not None:
-            rs = [max(0.0, min(1.0, self._shares[1].get(v.id, 0.0))) for v in VALUES]
+            rs = [share_radius(self._shares[1].get(v.id, 0.0)) for v in VALUES]
             sec_pen = _pen(red, 1.5, Qt.PenStyle.DashLine)
         else:
-            rs = [max(0.0, min(1.0, self._scores.get(v.id, 0.0))) for v in VALUES] if self._scores else []
+            rs = [score_radius(self._scores.get(v.id, 0.0)) for v in VALUES] if self._scores else []
             muted = QColor(fg)
             muted.setAlphaF(0.6)
             sec_pen = _pen(muted, 1.2, Qt.PenStyle.DotLine)
@@ -367,20 +441,39 @@ class RadarWidget(QWidget):
             x, y = self._vertex_xy(i)
             if self._shares is not None:
                 if self._shares[0].get(v.id, 0) > 0:
-                    spots.append(dict(pos=(x, y), data=v.id, symbol="o", size=8, brush=accent, pen=_pen(bg, 1)))
+                    spots.append(
+                        dict(pos=(x, y), data=v.id, symbol="o", size=8, brush=accent, pen=_pen(bg, 1))
+                    )
                 share_c = self._shares[1].get(v.id, 0.0)
                 if share_c > 0:
-                    spots.append(dict(pos=polar(i, min(1.0, share_c)), data=v.id, symbol="x", size=12,
-                                      brush=red, pen=_pen(red, 1)))
+                    spots.append(
+                        dict(
+                            pos=polar(i, share_radius(share_c)),
+                            data=v.id,
+                            symbol="x",
+                            size=12,
+                            brush=red,
+                            pen=_pen(red, 1),
+                        )
+                    )
                 else:
-                    spots.append(dict(pos=(x, y), data=v.id, symbol="o", size=7, brush=QColor(0, 0, 0, 0),
-                                      pen=pg.mkPen(None)))  # invisible hit target
+                    spots.append(
+                        dict(
+                            pos=(x, y),
+                            data=v.id,
+                            symbol="o",
+                            size=7,
+                            brush=QColor(0, 0, 0, 0),
+                            pen=pg.mkPen(None),
+                        )
+                    )  # invisible hit target
                 continue
             if not have:
                 continue
             lab = self.effective_label(v.id)
             model = int(self._labels.get(v.id, 0))
             was_reviewed = v.id in self._reviewed
+            spot: dict[str, Any]
             if lab < 0:
                 spot = dict(symbol="x", size=14, brush=red, pen=_pen(red, 1))
             elif lab == 0:
@@ -388,17 +481,28 @@ class RadarWidget(QWidget):
                 muted.setAlphaF(0.45)
                 spot = dict(symbol="o", size=6, brush=muted, pen=pg.mkPen(None))
             else:
-                spot = dict(symbol="d" if lab == 2 else "o", size=13 if lab == 2 else 10, brush=accent,
-                            pen=_pen(bg, 1))
+                spot = dict(
+                    symbol="d" if lab == 2 else "o",
+                    size=13 if lab == 2 else 10,
+                    brush=accent,
+                    pen=_pen(bg, 1),
+                )
             if was_reviewed:  # reviewed: a square in the foreground colour around the vertex
                 spot["pen"] = _pen(fg, 2)
                 spot["size"] = spot["size"] + 3
                 if lab >= 0:
                     spot["symbol"] = "s" if lab != 2 else "d"
                 if model != lab:  # where the model put it: a hollow ghost
-                    gx, gy = polar(i, RING[model])
-                    ghosts.append(dict(pos=(gx, gy), symbol="o", size=9, brush=QColor(0, 0, 0, 0),
-                                       pen=_pen(red if model < 0 else fg, 1, Qt.PenStyle.DotLine)))
+                    gx, gy = polar(i, label_radius(model))
+                    ghosts.append(
+                        dict(
+                            pos=(gx, gy),
+                            symbol="o",
+                            size=9,
+                            brush=QColor(0, 0, 0, 0),
+                            pen=_pen(red if model < 0 else fg, 1, Qt.PenStyle.DotLine),
+                        )
+                    )
             spots.append(dict(pos=(x, y), data=v.id, **spot))
         self._scatter.setData(spots)
         self._ghosts.setData(ghosts)
@@ -422,6 +526,7 @@ class RadarWidget(QWidget):
             if v.id == self._selected:
                 font.setUnderline(True)
             item.setFont(font)
+        self._place_labels()  # texts and weights changed: their boxes did too
         self._update_selection()
         self._legend.setText(self._legend_html(fg, bg))
 
@@ -448,13 +553,17 @@ class RadarWidget(QWidget):
         red = label_color(-1, fg, dark).name()
         groups = " ".join(f'<span style="color:{g.color}">■</span>&nbsp;{g.name}' for g in GROUPS.values())
         if self._shares is not None:
-            marks = (f'<span style="color:{acc}">●</span>&nbsp;expressing · '
-                     f'<span style="color:{red}">✕&nbsp;┄</span>&nbsp;going against '
-                     f'(share of videos; rings ⅓,&nbsp;⅔,&nbsp;all)')
+            marks = (
+                f'<span style="color:{acc}">●</span>&nbsp;expressing · '
+                f'<span style="color:{red}">✕&nbsp;┄</span>&nbsp;going against '
+                f"(share of videos; rings 25%,&nbsp;50%,&nbsp;75%,&nbsp;all)"
+            )
         else:
-            marks = (f'<span style="color:{acc}">◆</span>&nbsp;dominant · <span style="color:{acc}">●</span>&nbsp;present · '
-                     f'<span style="color:{red}">✕</span>&nbsp;goes against · ▢&nbsp;reviewed · '
-                     f'○&nbsp;model · ┈&nbsp;score')
+            marks = (
+                f'<span style="color:{acc}">◆</span>&nbsp;dominant · <span style="color:{acc}">●</span>&nbsp;present · '
+                f'<span style="color:{red}">✕</span>&nbsp;goes against · ▢&nbsp;reviewed · '
+                f"○&nbsp;model · ┈&nbsp;score"
+            )
         return f'<span style="color:{fg.name()}; font-size:{self._font_pt}pt">{marks}<br>{groups}</span>'
 
     def _tip(self, value_id: str) -> str:

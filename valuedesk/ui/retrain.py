@@ -48,8 +48,11 @@ class RetrainResultDialog(QDialog):
         self.setWindowTitle(TITLE)
         self.resize(860, 560)
         be, ae = result.before.endorsed, result.after.endorsed
-        head = QLabel(f"<b>Endorsed macro F1 on held-out reviewed videos: {be.macro_f1:.3f} → {ae.macro_f1:.3f}</b>"
-                      f"<br>New model saved in {result.out_dir}<br>The shipped model was not changed.", self)
+        head = QLabel(
+            f"<b>Endorsed macro F1 on held-out reviewed videos: {be.macro_f1:.3f} → {ae.macro_f1:.3f}</b>"
+            f"<br>New model saved in {result.out_dir}<br>The shipped model was not changed.",
+            self,
+        )
         head.setWordWrap(True)
         text = QPlainTextEdit(self)
         text.setReadOnly(True)

@@ -7,81 +7,88 @@ turns panel requests into service calls and refreshes the views that show the re
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
-from valuedesk.project.store import ProjectError
+from valuedesk.project.store import Project, ProjectError
+from valuedesk.ui.selection import Notify, SelectionFn
 from valuedesk.values import BY_ID
-
-if TYPE_CHECKING:
-    from valuedesk.ui.mainwindow import MainWindow
 
 
 class ReviewActions:
-    """The window's review commands; errors become a plain-words dialog."""
+    """The window's review commands: given what is on show, they call the review service and report
+    back through callbacks (status text, a problem dialog, "this video changed"); errors never raise."""
 
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        window.timeline.evidence_edit_requested.connect(self.edit_evidence)
-        window.timeline.text_edit_requested.connect(self.correct_text)
+    def __init__(
+        self,
+        selection: SelectionFn,
+        selected_value: Callable[[], str | None],
+        notify: Notify,
+        problem: Callable[[str, str], None],
+        changed: Callable[[int], None],
+    ) -> None:
+        self.selection = selection
+        self.selected_value = selected_value
+        self.notify = notify
+        self.problem = problem
+        self.changed = changed
 
-    def _service(self) -> Any:
+    def _service(self, project: Project) -> Any:
         from valuedesk.review import ReviewService
 
-        assert self.window.project is not None
-        return ReviewService(self.window.project, os.environ.get("USER", ""))
-
-    def target_value(self, value_id: str | None) -> None:
-        """Tell the script which value its "Add/Remove as evidence" commands are for (None: none selected)."""
-        self.window.timeline.set_review_value(BY_ID[value_id].name if value_id in BY_ID else None)
+        return ReviewService(project, os.environ.get("USER", ""))
 
     def edit_evidence(self, lines: list[int], add: bool) -> bool:
         """Script lines added to / struck from the selected value's evidence: one review per line."""
-        w = self.window
-        value_id = w.value_panel.selected_value()
-        if w.project is None or w.current_video is None or not value_id or not lines:
+        sel, value_id = self.selection(), self.selected_value()
+        if sel.project is None or sel.video_id is None or not value_id or not lines:
             return False
-        video_id = w.current_video
-        service = self._service()
+        video_id = sel.video_id
+        service = self._service(sel.project)
         done = 0
         try:
             for idx in lines:
                 fn = service.add_evidence if add else service.remove_evidence
                 done += fn(video_id, value_id, int(idx)) is not None
         except (ProjectError, ValueError) as exc:
-            w._problem("Review not saved", str(exc), False)
+            self.problem("Review not saved", str(exc))
         if done:
             what = f"{done} line{'s' if done > 1 else ''}"
-            w.statusBar().showMessage((f"Added {what} as evidence for " if add else f"Removed {what} from the "
-                                       "evidence for ") + BY_ID[value_id].name + " (Ctrl+Z undoes)", 4000)
-            self.refresh(video_id)
+            self.notify(
+                (f"Added {what} as evidence for " if add else f"Removed {what} from the evidence for ")
+                + BY_ID[value_id].name
+                + " (Ctrl+Z undoes)",
+                4000,
+            )
+            self.changed(video_id)
         return done > 0
 
     def correct_text(self, line_idx: int, text: str) -> bool:
         """A corrected transcript line, stored as a review (the model's text stays in the project)."""
-        w = self.window
-        if w.project is None or w.current_video is None:
+        sel = self.selection()
+        if sel.project is None or sel.video_id is None:
             return False
-        video_id = w.current_video
+        video_id = sel.video_id
         try:
-            review = self._service().correct_line(video_id, int(line_idx), text)
+            review = self._service(sel.project).correct_line(video_id, int(line_idx), text)
         except (ProjectError, ValueError) as exc:
-            w._problem("Correction not saved", str(exc), False)
+            self.problem("Correction not saved", str(exc))
             return False
         if review is None:
             return False
-        w.statusBar().showMessage(f"Corrected line {line_idx} (Ctrl+Z undoes)", 4000)
-        self.refresh(video_id)
+        self.notify(f"Corrected line {line_idx} (Ctrl+Z undoes)", 4000)
+        self.changed(video_id)
         return True
 
     def apply(self, request: dict[str, Any]) -> bool:
         """ReviewPanel request ({action, value_id, label?, note?, video_id?}) → review service."""
-        w = self.window
-        if w.project is None:
+        sel = self.selection()
+        if sel.project is None:
             return False
-        video_id = int(request.get("video_id") or w.current_video or 0)
+        video_id = int(request.get("video_id") or sel.video_id or 0)
         value_id = request.get("value_id")
         note = str(request.get("note") or "")
-        service = self._service()
+        service = self._service(sel.project)
         action = request.get("action")
         try:
             if action == "accept":
@@ -93,33 +100,27 @@ class ReviewActions:
             else:
                 raise ValueError(f"unknown review action {action!r}")
         except (ProjectError, ValueError, KeyError) as exc:
-            w._problem("Review not saved", str(exc), False)
+            self.problem("Review not saved", str(exc))
             return False
-        self.refresh(video_id)
+        self.changed(video_id)
         return True
 
     def undo_redo(self, *, undo: bool) -> None:
-        w = self.window
-        if w.project is None or w.current_video is None:
+        sel = self.selection()
+        if sel.project is None or sel.video_id is None:
             return
-        from valuedesk.review import ReviewService, describe
+        from valuedesk.review import describe
 
-        service = ReviewService(w.project)
+        service = self._service(sel.project)
         try:
-            row = service.undo(w.current_video) if undo else service.redo(w.current_video)
+            row = service.undo(sel.video_id) if undo else service.redo(sel.video_id)
         except ProjectError as exc:
-            w._problem("Review history", str(exc), False)
+            self.problem("Review history", str(exc))
             return
-        w.statusBar().showMessage(("Undid: " if undo else "Redid: ") + describe(row) if row
-                                  else "Nothing to " + ("undo" if undo else "redo"), 4000)
-        self.refresh(w.current_video)
-
-    def refresh(self, video_id: int) -> None:
-        """Views of this video re-read it: panel labels, corrected script lines, library top values."""
-        w = self.window
-        if video_id == w.current_video and w.project is not None:
-            w.value_panel.refresh()
-            w.timeline.set_lines(w.project.script_lines(video_id))
-            if w.value_panel.selected_value():
-                w._mark_value(w.value_panel.selected_value() or "")
-        w.library.refresh_video(video_id)
+        self.notify(
+            ("Undid: " if undo else "Redid: ") + describe(row)
+            if row
+            else "Nothing to " + ("undo" if undo else "redo"),
+            4000,
+        )
+        self.changed(sel.video_id)

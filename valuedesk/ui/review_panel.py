@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from valuedesk.ui.help import label_meaning
 from valuedesk.ui.radar import CONTRADICTED_COLOR, LABEL_SYMBOL, label_text, label_word
 from valuedesk.values import BY_ID, Label
 
@@ -59,17 +60,28 @@ class ReviewPanel(QWidget):
         for lab in (Label.CONTRADICTED, Label.ABSENT, Label.PRESENT, Label.DOMINANT):
             b = QPushButton(f"{LABEL_SYMBOL[int(lab)]} {lab.phrase}", self)
             b.setCheckable(True)
-            b.setToolTip(f"Set the label to {int(lab)} ({lab.phrase}) — key {keys[int(lab)]}")
+            b.setToolTip(f"{label_meaning(int(lab))}\nClick (or key {keys[int(lab)]}) to set this label.")
             if lab == Label.CONTRADICTED:
                 b.setStyleSheet(_CHECKED_RED)
             b.clicked.connect(lambda _=False, v=int(lab): self._set_label(v))
             self._group.addButton(b)
             self.label_buttons[int(lab)] = b
             row.addWidget(b)
-            QShortcut(QKeySequence(keys[int(lab)]), self, activated=lambda v=int(lab): self._set_label(v),
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence("A"), self, activated=self._accept,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # PySide6 takes signals and properties as keywords; its stubs list neither.
+            QShortcut(
+                QKeySequence(keys[int(lab)]),
+                self,  # type: ignore[call-overload]
+                activated=lambda v=int(lab): self._set_label(v),
+                context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+                whatsThis=f"Review: set the label {'−1' if lab < 0 else int(lab)} ({lab.phrase})",
+            )
+        QShortcut(
+            QKeySequence("A"),
+            self,
+            activated=self._accept,  # type: ignore[call-overload]
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            whatsThis="Review: accept the model's label",
+        )
 
         self.note = QLineEdit(self)
         self.note.setPlaceholderText("Note on this value (why, what to check)…")
@@ -95,8 +107,14 @@ class ReviewPanel(QWidget):
         self.clear()
 
     # ------------------------------------------------------------------ API
-    def set_value(self, value_id: str | None, model_label: int | None = None, score: float | None = None,
-                  reviewed_label: int | None = None, note: str = "") -> None:
+    def set_value(
+        self,
+        value_id: str | None,
+        model_label: int | None = None,
+        score: float | None = None,
+        reviewed_label: int | None = None,
+        note: str = "",
+    ) -> None:
         """Show the state of one value; None disables the panel."""
         self._value_id = value_id if value_id in BY_ID else None
         self._model = None if model_label is None else int(model_label)
@@ -112,6 +130,7 @@ class ReviewPanel(QWidget):
             self._check(None)
             self.accept_button.setText("✓ Accept model label")
             return
+        assert self._value_id is not None  # enabled
         v = BY_ID[self._value_id]
         self.title.setText(f"<b>Review: {v.name}</b>")
         parts = []
@@ -167,8 +186,14 @@ class ReviewPanel(QWidget):
         if self._value_id is None:
             return
         self._check(label)
-        self._emit({"action": "label", "value_id": self._value_id, "label": int(label),
-                    "label_word": label_word(label)})
+        self._emit(
+            {
+                "action": "label",
+                "value_id": self._value_id,
+                "label": int(label),
+                "label_word": label_word(label),
+            }
+        )
 
     def _save_note(self) -> None:
         if self._value_id is None:

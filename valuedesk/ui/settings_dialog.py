@@ -32,8 +32,11 @@ from PySide6.QtWidgets import (
 from valuedesk.pipeline import AnalysisSettings
 from valuedesk.ui import prefs
 
-CLASSIFIERS = (("trained", "Trained model (shipped)"), ("baseline", "Baseline (zero-shot, no training)"),
-               ("folder", "Model folder…"))
+CLASSIFIERS = (
+    ("trained", "Trained model (shipped)"),
+    ("baseline", "Baseline (zero-shot, no training)"),
+    ("folder", "Model folder…"),
+)
 
 
 def speech_model_folder(settings: AnalysisSettings) -> Path | None:
@@ -57,16 +60,20 @@ def value_model_folder(settings: AnalysisSettings) -> Path | None:
     env = os.environ.get("VALUEDESK_MODEL_DIR")
     if env:
         return Path(env)
-    from valuedesk.classify.data import REPO_ROOT
+    from valuedesk.resources import model_dir
 
-    return REPO_ROOT / "models" / "value-minilm"
+    return model_dir()
 
 
 def open_folder(folder: Path | None, parent: QWidget | None = None) -> bool:
     if folder is None or not folder.is_dir():
-        QMessageBox.information(parent, "Model folder",
-                                f"The folder does not exist on this computer:\n{folder}" if folder
-                                else "No local folder is used for this choice.")
+        QMessageBox.information(
+            parent,
+            "Model folder",
+            f"The folder does not exist on this computer:\n{folder}"
+            if folder
+            else "No local folder is used for this choice.",
+        )
         return False
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
@@ -104,7 +111,11 @@ class SettingsDialog(QDialog):
         self.classifier.currentIndexChanged.connect(self._sync)
 
         self.device = QComboBox(self)
-        for d, text in (("auto", "Automatic (GPU when available)"), ("cpu", "CPU"), ("cuda", "NVIDIA GPU (CUDA)")):
+        for d, text in (
+            ("auto", "Automatic (GPU when available)"),
+            ("cpu", "CPU"),
+            ("cuda", "NVIDIA GPU (CUDA)"),
+        ):
             self.device.addItem(text, d)
         self.device.setCurrentIndex(max(0, self.device.findData(current.device)))
         self.threads = QSpinBox(self)
@@ -127,8 +138,11 @@ class SettingsDialog(QDialog):
         form.addRow("Threads:", self.threads)
         form.addRow("", self.ocr)
         form.addRow("Keyframe interval:", self.keyframes)
-        note = QLabel("Settings apply to the next video analysed. Nothing is downloaded: models come "
-                      "from this computer.", self)
+        note = QLabel(
+            "Settings apply to the next video analysed. Nothing is downloaded: models come "
+            "from this computer.",
+            self,
+        )
         note.setWordWrap(True)
         self.show_speech = QPushButton("Show speech model folder", self)
         self.show_speech.clicked.connect(lambda: open_folder(speech_model_folder(self.current()), self))
@@ -139,12 +153,16 @@ class SettingsDialog(QDialog):
         folders.addWidget(self.show_values)
         folders.addStretch(1)
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-            | QDialogButtonBox.StandardButton.RestoreDefaults, self)
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.RestoreDefaults,
+            self,
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
-            lambda: self.set_values(AnalysisSettings()))
+            lambda: self.set_values(AnalysisSettings())
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(folders)
@@ -162,7 +180,9 @@ class SettingsDialog(QDialog):
 
     def set_values(self, s: AnalysisSettings) -> None:
         self.asr_dir.setText(s.asr_model_dir or "")
-        self.classifier.setCurrentIndex(0 if s.classifier == "trained" else 1 if s.classifier == "baseline" else 2)
+        self.classifier.setCurrentIndex(
+            0 if s.classifier == "trained" else 1 if s.classifier == "baseline" else 2
+        )
         self.classifier_dir.setText("" if s.classifier in ("trained", "baseline") else s.classifier)
         self.device.setCurrentIndex(max(0, self.device.findData(s.device)))
         self.threads.setValue(int(s.threads))
@@ -174,8 +194,11 @@ class SettingsDialog(QDialog):
         key = self.classifier.currentData()
         classifier = self.classifier_dir.text().strip() if key == "folder" else key
         return AnalysisSettings(
-            asr_model_dir=self.asr_dir.text().strip() or None, device=str(self.device.currentData()),
-            threads=self.threads.value(), classifier=classifier or "trained", ocr=self.ocr.isChecked(),
+            asr_model_dir=self.asr_dir.text().strip() or None,
+            device=str(self.device.currentData()),
+            threads=self.threads.value(),
+            classifier=classifier or "trained",
+            ocr=self.ocr.isChecked(),
             keyframe_interval_s=self.keyframes.value(),
         )
 
@@ -188,7 +211,9 @@ class SettingsDialog(QDialog):
         else:
             if value.asr_model_dir and not Path(value.asr_model_dir).expanduser().is_dir():
                 problem = f"The speech model folder does not exist:\n{value.asr_model_dir}"
-            elif self.classifier.currentData() == "folder" and not Path(value.classifier).expanduser().is_dir():
+            elif (
+                self.classifier.currentData() == "folder" and not Path(value.classifier).expanduser().is_dir()
+            ):
                 problem = "Choose an existing folder for the value model (or pick the shipped model)."
         if problem:
             QMessageBox.warning(self, "Analysis settings", problem)

@@ -47,8 +47,9 @@ class BackgroundTask(QObject):
 
     _active: set[BackgroundTask] = set()
 
-    def __init__(self, parent: QWidget, project_path: str, job: Callable[[Project], Any], title: str,
-                 label: str) -> None:
+    def __init__(
+        self, parent: QWidget, project_path: str, job: Callable[[Project], Any], title: str, label: str
+    ) -> None:
         super().__init__(parent)
         self._thread = QThread(self)
         self._runner = _Runner(project_path, job)
@@ -58,7 +59,7 @@ class BackgroundTask(QObject):
         self._runner.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
         self.dialog = QProgressDialog(label, "", 0, 0, parent)
         self.dialog.setWindowTitle(title)
-        self.dialog.setCancelButton(None)  # type: ignore[arg-type]
+        self.dialog.setCancelButton(None)
         self.dialog.setMinimumDuration(300)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
 

@@ -28,15 +28,24 @@ def dark_palette() -> QPalette:
     text, dim = QColor(226, 228, 232), QColor(128, 131, 138)
     accent = QColor(74, 144, 217)
     roles = {
-        QPalette.ColorRole.Window: window, QPalette.ColorRole.WindowText: text,
-        QPalette.ColorRole.Base: base, QPalette.ColorRole.AlternateBase: alt,
-        QPalette.ColorRole.ToolTipBase: alt, QPalette.ColorRole.ToolTipText: text,
-        QPalette.ColorRole.PlaceholderText: dim, QPalette.ColorRole.Text: text,
-        QPalette.ColorRole.Button: QColor(50, 52, 56), QPalette.ColorRole.ButtonText: text,
-        QPalette.ColorRole.BrightText: QColor(255, 90, 90), QPalette.ColorRole.Link: QColor(110, 170, 240),
-        QPalette.ColorRole.Highlight: accent, QPalette.ColorRole.HighlightedText: QColor(255, 255, 255),
-        QPalette.ColorRole.Light: QColor(70, 72, 77), QPalette.ColorRole.Midlight: QColor(58, 60, 64),
-        QPalette.ColorRole.Mid: QColor(44, 45, 49), QPalette.ColorRole.Dark: QColor(20, 20, 22),
+        QPalette.ColorRole.Window: window,
+        QPalette.ColorRole.WindowText: text,
+        QPalette.ColorRole.Base: base,
+        QPalette.ColorRole.AlternateBase: alt,
+        QPalette.ColorRole.ToolTipBase: alt,
+        QPalette.ColorRole.ToolTipText: text,
+        QPalette.ColorRole.PlaceholderText: dim,
+        QPalette.ColorRole.Text: text,
+        QPalette.ColorRole.Button: QColor(50, 52, 56),
+        QPalette.ColorRole.ButtonText: text,
+        QPalette.ColorRole.BrightText: QColor(255, 90, 90),
+        QPalette.ColorRole.Link: QColor(110, 170, 240),
+        QPalette.ColorRole.Highlight: accent,
+        QPalette.ColorRole.HighlightedText: QColor(255, 255, 255),
+        QPalette.ColorRole.Light: QColor(70, 72, 77),
+        QPalette.ColorRole.Midlight: QColor(58, 60, 64),
+        QPalette.ColorRole.Mid: QColor(44, 45, 49),
+        QPalette.ColorRole.Dark: QColor(20, 20, 22),
         QPalette.ColorRole.Shadow: QColor(0, 0, 0),
     }
     for role, color in roles.items():

@@ -10,6 +10,7 @@ signals; the window stores them as reviews and hands back the corrected lines an
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -19,13 +20,26 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPointF,
     QRect,
     QRectF,
     QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPalette, QPen
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPen,
+    QTextCharFormat,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -56,6 +70,26 @@ KIND_TAGS: dict[str, tuple[str, str]] = {  # kind -> (tag text, colour); white t
     "sound": ("sound", "#B03A74"),
 }
 _Index = QModelIndex | QPersistentModelIndex
+HIT_COLOR = "#FFD54F"  # search hits in the script: dark text on amber, readable in light and dark themes
+
+
+def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    """Words a script search matched: words starting with a term or its plain stem, ignoring case.
+
+    Close to the project's porter-stemmed full-text search ("friends" also marks "friend", "cars" "car").
+    """
+    stems = set()
+    for term in terms:
+        for word in re.findall(r"\w+", str(term).lower()):
+            for suffix in ("ing", "ed", "es", "s"):
+                if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                    word = word[: -len(suffix)]
+                    break
+            stems.add(word)
+    if not stems:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(stems, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE)
 
 
 class ScriptModel(QAbstractListModel):
@@ -121,6 +155,7 @@ class LineDelegate(QStyledItemDelegate):
         self._heights: dict[int, int] = {}
         self._width = -1
         self.speaker_w = 0
+        self.hits: re.Pattern[str] | None = None  # search terms to highlight (ScriptTimeline.highlight)
         self.refresh_fonts()
 
     def refresh_fonts(self) -> None:
@@ -194,12 +229,19 @@ class LineDelegate(QStyledItemDelegate):
         muted.setAlphaF(0.7)
         p.setFont(self.bold if current else self.font)
         p.setPen(fg if current else muted)
-        p.drawText(QRect(r.left() + 8, top, self.time_w, line_h), Qt.AlignmentFlag.AlignVCenter,
-                   format_ms(ln.start_ms))
+        p.drawText(
+            QRect(r.left() + 8, top, self.time_w, line_h),
+            Qt.AlignmentFlag.AlignVCenter,
+            format_ms(ln.start_ms),
+        )
         tag, color = KIND_TAGS.get(ln.kind, (ln.kind, "#777777"))
         sfm = QFontMetrics(self.small)
-        tag_rect = QRectF(r.left() + 4 + self.time_w, top + (line_h - sfm.height() - 2) / 2,
-                          sfm.horizontalAdvance(tag) + 8, sfm.height() + 2)
+        tag_rect = QRectF(
+            r.left() + 4 + self.time_w,
+            top + (line_h - sfm.height() - 2) / 2,
+            sfm.horizontalAdvance(tag) + 8,
+            sfm.height() + 2,
+        )
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(color))
@@ -211,14 +253,62 @@ class LineDelegate(QStyledItemDelegate):
             p.setFont(self.bold)
             p.setPen(fg)
             sp = QRect(r.left() + 4 + self.time_w + self.tag_w + 6, top, self.speaker_w - 6, line_h)
-            p.drawText(sp, Qt.AlignmentFlag.AlignVCenter,
-                       QFontMetrics(self.bold).elidedText(ln.speaker.upper(), Qt.TextElideMode.ElideRight, sp.width()))
+            p.drawText(
+                sp,
+                Qt.AlignmentFlag.AlignVCenter,
+                QFontMetrics(self.bold).elidedText(
+                    ln.speaker.upper(), Qt.TextElideMode.ElideRight, sp.width()
+                ),
+            )
         text_font = QFont(self.font)
         text_font.setItalic(ln.kind in ("scene", "sound"))
         p.setFont(text_font)
         p.setPen(fg)
         tr = QRect(r.left() + self.text_x(), top, self._text_w(r.width()), r.height() - 2 * self.PAD)
-        p.drawText(tr, Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, ln.text)
+        spans = self.hit_spans(ln.text)
+        if spans:
+            self._draw_hits(p, tr, ln.text, text_font, spans)
+        else:
+            p.drawText(
+                tr, Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, ln.text
+            )
+        p.restore()
+
+    def hit_spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, length) of the search hits in a line's text."""
+        if self.hits is None:
+            return []
+        return [(m.start(), m.end() - m.start()) for m in self.hits.finditer(text)]
+
+    def _draw_hits(
+        self, p: QPainter, rect: QRect, text: str, font: QFont, spans: list[tuple[int, int]]
+    ) -> None:
+        """The line's text wrapped as drawText wraps it, with the hits on an amber background."""
+        layout = QTextLayout(text, font)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        y = 0.0
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(rect.width())
+            line.setPosition(QPointF(0, y))
+            y += line.height()
+        layout.endLayout()
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(HIT_COLOR))
+        fmt.setForeground(QColor("#1A1A1A"))
+        ranges = []
+        for start, length in spans:
+            fr = QTextLayout.FormatRange()
+            fr.start, fr.length, fr.format = start, length, fmt
+            ranges.append(fr)
+        p.save()
+        p.setClipRect(rect)
+        layout.draw(p, QPointF(rect.topLeft()), ranges)
         p.restore()
 
 
@@ -227,7 +317,9 @@ class ScriptTimeline(QWidget):
 
     seek_requested = Signal(int)
     line_clicked = Signal(int)
-    evidence_edit_requested = Signal(list, bool)  # (line indices, True = add / False = remove) for the review value
+    evidence_edit_requested = Signal(
+        list, bool
+    )  # (line indices, True = add / False = remove) for the review value
     text_edit_requested = Signal(int, str)  # (line index, corrected text)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -266,7 +358,9 @@ class ScriptTimeline(QWidget):
         self._review_enabled = False
         self._review_value: str | None = None  # display name of the value evidence edits apply to
         self.act_add = self._review_action("E", lambda: self._request_evidence(True))
-        self.act_remove = self._review_action(QKeySequence.StandardKey.Delete, lambda: self._request_evidence(False))
+        self.act_remove = self._review_action(
+            QKeySequence.StandardKey.Delete, lambda: self._request_evidence(False)
+        )
         self.act_text = self._review_action("F2", self.correct_text)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._show_context_menu)
@@ -321,8 +415,9 @@ class ScriptTimeline(QWidget):
         self.model.marked = {int(i) for i in indices}
         self.model.mark_color = QColor(color)
         if self.model.lines:
-            self.model.dataChanged.emit(self.model.index(0), self.model.index(len(self.model.lines) - 1),
-                                        [MARK_ROLE])
+            self.model.dataChanged.emit(
+                self.model.index(0), self.model.index(len(self.model.lines) - 1), [MARK_ROLE]
+            )
         self.update_review_actions()
 
     def marked_lines(self) -> set[int]:
@@ -334,10 +429,23 @@ class ScriptTimeline(QWidget):
             return
         index = self.model.index(idx)
         if self.view.currentIndex() != index:  # a click already set it: keep a Shift/Ctrl multi-selection
-            self.view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
         rect = self.view.visualRect(index)
         if not self.view.viewport().rect().contains(rect):  # a line just clicked stays where it is
             self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def highlight(self, terms: Iterable[str]) -> None:
+        """Mark search hits (words starting with a term, ignoring case) in the script; no terms clears.
+
+        Kept across `set_lines`, so the script of a video opened from a search shows its hits."""
+        self.delegate.hits = term_pattern(terms)
+        self.view.viewport().update()
+
+    def highlighted_lines(self) -> list[int]:
+        """Lines that show a search hit."""
+        return [i for i, ln in enumerate(self.model.lines) if self.delegate.hit_spans(ln.text)]
 
     def is_line_visible(self, idx: int) -> bool:
         rect = self.view.visualRect(self.model.index(idx))
@@ -368,10 +476,12 @@ class ScriptTimeline(QWidget):
         removes = [r for r in rows if r in self.model.marked]
         many = len(rows) > 1
         noun = f"{len(rows)} lines" if many else "line"
-        self.act_add.setText(f"Add {noun} as evidence for {value}" if value
-                             else "Add as evidence (select a value first)")
-        self.act_remove.setText(f"Remove {noun} as evidence for {value}" if value
-                                else "Remove as evidence (select a value first)")
+        self.act_add.setText(
+            f"Add {noun} as evidence for {value}" if value else "Add as evidence (select a value first)"
+        )
+        self.act_remove.setText(
+            f"Remove {noun} as evidence for {value}" if value else "Remove as evidence (select a value first)"
+        )
         if value and adds and removes:
             self.act_add.setText(f"Add {len(adds)} of {len(rows)} lines as evidence for {value}")
             self.act_remove.setText(f"Remove {len(removes)} of {len(rows)} lines as evidence for {value}")
@@ -406,10 +516,14 @@ class ScriptTimeline(QWidget):
             return
         row = rows[0]
         old = self.model.lines[row].text
-        text, ok = QInputDialog.getText(self, "Correct line text",
-                                        f"Line at {format_ms(self.model.lines[row].start_ms)} "
-                                        "(the model's text is kept; this correction is stored as a review):",
-                                        QLineEdit.EchoMode.Normal, old)
+        text, ok = QInputDialog.getText(
+            self,
+            "Correct line text",
+            f"Line at {format_ms(self.model.lines[row].start_ms)} "
+            "(the model's text is kept; this correction is stored as a review):",
+            QLineEdit.EchoMode.Normal,
+            old,
+        )
         text = " ".join(str(text).split())
         if ok and text and text != " ".join(old.split()):
             self.text_edit_requested.emit(row, text)
@@ -426,7 +540,9 @@ class ScriptTimeline(QWidget):
     def _review_action(self, key: QKeySequence | QKeySequence.StandardKey | str, slot: Any) -> QAction:
         act = QAction(self)
         act.setShortcut(QKeySequence(key))
-        act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # only while the script has focus
+        act.setShortcutContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )  # only while the script has focus
         act.triggered.connect(lambda _checked=False: slot())
         act.setEnabled(False)
         self.view.addAction(act)
@@ -435,7 +551,9 @@ class ScriptTimeline(QWidget):
     def _show_context_menu(self, pos: Any) -> None:
         index = self.view.indexAt(pos)
         if index.isValid() and not self.view.selectionModel().isSelected(index):
-            self.view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
         if not self.selected_lines():
             return
         menu = self.context_menu()

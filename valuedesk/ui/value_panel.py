@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from valuedesk.project.store import Project
+from valuedesk.review import REVIEWER, video_reading
 from valuedesk.script import render_line_body
 from valuedesk.ui.evidence_list import EvidenceList
 from valuedesk.ui.lanes import ValueLanes
@@ -33,7 +35,26 @@ from valuedesk.ui.radar import CONTRADICTED_COLOR, RadarWidget, is_dark, label_c
 from valuedesk.ui.review_panel import ReviewPanel
 from valuedesk.values import BY_ID, VALUES
 
-COLUMNS = ("Value", "Label", "Score", "Reviewed")
+COLUMNS = ("Value", "Label", "Score", "Against", "Reviewed")
+COL_VALUE, COL_LABEL, COL_SCORE, COL_AGAINST, COL_REVIEWED = range(len(COLUMNS))
+COLUMN_TIPS = (
+    "The 19 values; sorted by this column they follow the radar's circle (grouped by higher-order value)",
+    "What the video does with the value (the reviewer's label when there is one)",
+    "How likely the model finds the value at stake in the video (its probability, 0–100%)",
+    "For values that the video goes against: how sure the model is of that (0–100%)",
+    "Whether a reviewer checked the label (✓ agrees with the model, ✎ changed it)",
+)
+SORT_KEY = Qt.ItemDataRole.UserRole + 1
+
+
+class _SortItem(QTableWidgetItem):
+    """A cell that sorts by its SORT_KEY (numbers), not by its text ("6%" > "37%" as text)."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        mine, theirs = self.data(SORT_KEY), other.data(SORT_KEY)
+        if mine is None or theirs is None:
+            return super().__lt__(other)
+        return bool(mine < theirs)
 
 
 class ValuePanel(QWidget):
@@ -59,19 +80,28 @@ class ValuePanel(QWidget):
         self.header = QLabel(self)
         self.header.setWordWrap(True)
         self.radar = RadarWidget(self)
-        self.radar.setMinimumHeight(260)
         self.table = QTableWidget(len(VALUES), len(COLUMNS), self)
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        for c, tip in enumerate(COLUMN_TIPS):
+            hi = self.table.horizontalHeaderItem(c)
+            assert hi is not None  # made by setHorizontalHeaderLabels above
+            hi.setToolTip(tip + " · click to sort")
+            if c != COL_VALUE:  # the first click puts the strongest, likeliest, reviewed values first
+                hi.setData(Qt.ItemDataRole.InitialSortOrderRole, Qt.SortOrder.DescendingOrder)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         head = self.table.horizontalHeader()
-        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in (1, 2, 3):
+        head.setSectionResizeMode(COL_VALUE, QHeaderView.ResizeMode.Stretch)
+        for c in range(1, len(COLUMNS)):
             head.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        head.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("100%") + 12)
+        head.setSortIndicator(COL_VALUE, Qt.SortOrder.AscendingOrder)  # circle order, as on the radar
+        self.table.setSortingEnabled(True)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.table.setMinimumHeight(head.sizeHint().height() + 3 * (self.fontMetrics().height() + 6) + 4)
         self.evidence = EvidenceList(self)
         self.lanes = ValueLanes(self)
         self.lanes.set_show_all(False)  # 19 lanes cost a third of the panel; most would be empty
@@ -84,7 +114,7 @@ class ValuePanel(QWidget):
         self.splitter.setChildrenCollapsible(False)
         for w in (self.radar, self.table, self.evidence):
             self.splitter.addWidget(w)
-        lanes_box = QWidget(self)
+        lanes_box = QWidget()
         lb = QVBoxLayout(lanes_box)
         lb.setContentsMargins(0, 0, 0, 0)
         lb.setSpacing(4)
@@ -96,7 +126,15 @@ class ValuePanel(QWidget):
         lb.addWidget(self.lanes)
         if self.review is not None:
             lb.addWidget(self.review)
-        self.splitter.addWidget(lanes_box)
+        lb.addStretch(1)
+        # lanes and review scroll when the pane is short (a 768-pixel screen), instead of forcing the window taller
+        self.lanes_scroll = QScrollArea(self)
+        self.lanes_scroll.setWidgetResizable(True)
+        self.lanes_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.lanes_scroll.setWidget(lanes_box)
+        bar = self.lanes_scroll.verticalScrollBar().sizeHint().width()
+        self.lanes_scroll.setMinimumSize(lanes_box.minimumSizeHint().width() + bar, 60)
+        self.splitter.addWidget(self.lanes_scroll)
         self.splitter.setStretchFactor(0, 5)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
@@ -120,40 +158,60 @@ class ValuePanel(QWidget):
         """Read one video's current analysis (and reviews) and show it; keeps the selection on reload."""
         same = self._project is project and self._video_id == video_id
         self._project, self._video_id = project, video_id
-        video = project.video(video_id)
-        self._scores = project.value_scores(video_id)
-        eff = project.effective_labels(video_id)
-        self._model = {k: m for k, (m, _r) in eff.items()}
-        self._reviewed = {k: r for k, (_m, r) in eff.items() if r is not None}
-        self._notes = {}
-        for r in project.reviews(video_id):
-            if r["action"] == "note" and r["value_id"]:
-                self._notes[r["value_id"]] = r["note"] or ""
-        self._lines = project.script_lines(video_id)
-        rows = project.evidence(video_id)
-        self._evidence_by_value = {}
-        for v in VALUES:
-            added, removed = project.reviewed_evidence(video_id, v.id)
-            items = [self._item(r["line_idx"], r["weight"], False, r["start_ms"], r["end_ms"])
-                     for r in rows if r["value_id"] == v.id and r["line_idx"] not in removed]
-            have = {it["line_idx"] for it in items}
-            items += [self._item(i, None, True) for i in sorted(added) if i not in have and 0 <= i < len(self._lines)]
-            for it in items:
-                if it["line_idx"] in added:
-                    it["added_by_reviewer"] = True
-            self._evidence_by_value[v.id] = items
+        reading = video_reading(project, video_id)  # the one place reviews meet model output
+        video = reading.video
+        self._reading = reading
+        self._scores = (
+            {}
+            if reading.run is None
+            else {
+                vid: {
+                    "score": r.score,
+                    "contradiction": r.contradiction,
+                    "threshold": r.threshold,
+                    "label": r.model_label,
+                }
+                for vid, r in reading.values.items()
+            }
+        )
+        self._model = {} if reading.run is None else {vid: r.model_label for vid, r in reading.values.items()}
+        self._reviewed = {
+            vid: r.reviewed_label for vid, r in reading.values.items() if r.reviewed_label is not None
+        }
+        self._notes = {vid: r.note for vid, r in reading.values.items() if r.note}
+        self._lines = reading.lines
+        self._evidence_by_value = {
+            vid: [
+                self._item(
+                    e.line_idx,
+                    None if e.source == REVIEWER else e.weight,
+                    e.source == REVIEWER,
+                    e.start_ms,
+                    e.end_ms,
+                )
+                for e in r.evidence
+            ]
+            for vid, r in reading.values.items()
+        }
         duration = int(video.get("duration_ms") or 0) or max((ln.end_ms for ln in self._lines), default=0)
         title = video.get("title") or video.get("file_name") or f"video {video_id}"
         creator = video.get("creator") or ""
         n_rev = len(self._reviewed)
-        self.header.setText(f"<b>{_esc(title)}</b>" + (f" — {_esc(creator)}" if creator else "")
-                            + (f" · {n_rev} reviewed" if n_rev else "")
-                            + ("" if self._scores else " · <i>not analysed yet</i>"))
+        self.header.setText(
+            f"<b>{_esc(title)}</b>"
+            + (f" — {_esc(creator)}" if creator else "")
+            + (f" · {n_rev} reviewed" if n_rev else "")
+            + ("" if self._scores else " · <i>not analysed yet</i>")
+        )
 
-        self.radar.set_profile(self._model, {k: float(s["score"]) for k, s in self._scores.items()}, self._reviewed)
-        self.lanes.set_data(duration, [
-            {"value_id": vid, **it} for vid, items in self._evidence_by_value.items() for it in items
-        ], self.effective_labels())
+        self.radar.set_profile(
+            self._model, {k: float(s["score"]) for k, s in self._scores.items()}, self._reviewed
+        )
+        self.lanes.set_data(
+            duration,
+            [{"value_id": vid, **it} for vid, items in self._evidence_by_value.items() for it in items],
+            self.effective_labels(),
+        )
         self._fill_table()
         keep = self._selected if same else None
         self._selected = None
@@ -210,8 +268,14 @@ class ValuePanel(QWidget):
         return QColor(BY_ID[vid].color)
 
     # ------------------------------------------------------------------ internals
-    def _item(self, line_idx: int, weight: float | None, by_reviewer: bool,
-              start_ms: int | None = None, end_ms: int | None = None) -> dict[str, Any]:
+    def _item(
+        self,
+        line_idx: int,
+        weight: float | None,
+        by_reviewer: bool,
+        start_ms: int | None = None,
+        end_ms: int | None = None,
+    ) -> dict[str, Any]:
         line = self._lines[line_idx] if 0 <= line_idx < len(self._lines) else None
         return {
             "line_idx": int(line_idx),
@@ -235,37 +299,51 @@ class ValuePanel(QWidget):
         fg = pal.color(QPalette.ColorRole.Text)
         dark = is_dark(pal.color(QPalette.ColorRole.Base))
         self.table.blockSignals(True)
+        self.table.setSortingEnabled(False)  # fill in circle order, then sort once by the chosen column
         for row, v in enumerate(VALUES):
             model = self._model.get(v.id)
             rev = self._reviewed.get(v.id)
             eff = rev if rev is not None else model
             score = self._scores.get(v.id)
-            name = QTableWidgetItem(v.name)
+            p = float(score["score"]) if score else None
+            contra = float(score.get("contradiction") or 0) if score else 0.0
+            name = _SortItem(v.name)
             name.setForeground(QBrush(fg))
             name.setData(Qt.ItemDataRole.UserRole, v.id)
+            name.setData(SORT_KEY, row)
             name.setToolTip(f"{v.name}\n{v.definition}")
-            lab = QTableWidgetItem(label_text(eff) if eff is not None else "–")
-            sc = QTableWidgetItem(f"{float(score['score']):.0%}" if score else "–")
-            contra = float(score.get("contradiction") or 0) if score else 0.0
-            if eff is not None and eff < 0 and contra > 0:  # how sure the model is that the video goes against it
-                sc.setText(f"{sc.text()} ✕{contra:.0%}")
-            sc.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            lab = _SortItem(label_text(eff) if eff is not None else "–")
+            lab.setData(SORT_KEY, (eff if eff is not None else -2) * 10 + (p or 0.0))
+            sc = _SortItem(f"{p:.0%}" if p is not None else "–")
+            sc.setData(SORT_KEY, p if p is not None else -1.0)
             if score:
-                sc.setToolTip(f"at stake: model probability {float(score['score']):.1%} (threshold "
-                              f"{float(score.get('threshold') or 0.5):.0%}); goes against it: "
-                              f"{float(score.get('contradiction') or 0):.0%}")
+                sc.setToolTip(
+                    f"{v.name} at stake: model probability {p:.1%} (labelled from "
+                    f"{float(score.get('threshold') or 0.5):.0%} on)"
+                )
+            # how sure the model is that the video goes against the value: its own column, never mixed with the score
+            goes_against = contra > 0 and (eff == -1 or model == -1)
+            against = _SortItem(f"✕ {contra:.0%}" if goes_against else "")
+            against.setData(SORT_KEY, contra if goes_against else -1.0)
+            if goes_against:
+                against.setToolTip(f"the model is {contra:.0%} sure that the video goes against {v.name}")
+                against.setForeground(QBrush(label_color(-1, fg, dark)))
+            for it in (sc, against):
+                it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if rev is None:
                 rtext = ""
             elif rev == model:
                 rtext = "✓ agrees"
             else:
                 rtext = f"✎ model: {label_word(model)}"
-            revi = QTableWidgetItem(rtext)
+            revi = _SortItem(rtext)
+            revi.setData(SORT_KEY, 0 if rev is None else 1 if rev == model else 2)
             if rev is not None and rev != model:
                 revi.setToolTip(f"reviewed as {label_word(rev)}; the model said {label_word(model)}")
             font = QFont(self.table.font())
             font.setBold(eff == 2)
-            for it in (name, lab, sc, revi):
+            cells = (name, lab, sc, against, revi)
+            for it in cells:
                 it.setFont(font)
             if eff is not None:
                 lab.setForeground(QBrush(label_color(eff, fg, dark)))
@@ -273,9 +351,25 @@ class ValuePanel(QWidget):
                     for it in (name, sc):
                         it.setForeground(QBrush(label_color(0, fg, dark)))
             name.setData(Qt.ItemDataRole.DecorationRole, QColor(v.color))  # group swatch
-            for col, it in enumerate((name, lab, sc, revi)):
+            for col, it in enumerate(cells):
                 self.table.setItem(row, col, it)
+        self.table.setSortingEnabled(True)
+        if self._selected is not None:
+            self.table.selectRow(self.row_of(self._selected))
         self.table.blockSignals(False)
+
+    def row_of(self, value_id: str) -> int:
+        """The table row showing a value (rows move when the table is sorted)."""
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, COL_VALUE)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == value_id:
+                return row
+        raise KeyError(value_id)
+
+    def value_at_row(self, row: int) -> str:
+        item = self.table.item(row, COL_VALUE)
+        assert item is not None, f"no value in row {row}"
+        return str(item.data(Qt.ItemDataRole.UserRole))
 
     def _show_selection(self, value_id: str | None) -> None:
         self.radar.set_selected(value_id)
@@ -284,9 +378,11 @@ class ValuePanel(QWidget):
         if value_id is None:
             self.table.clearSelection()
         else:
-            row = [v.id for v in VALUES].index(value_id)
+            row = self.row_of(value_id)
             self.table.selectRow(row)
-            self.table.scrollToItem(self.table.item(row, 0))
+            item = self.table.item(row, COL_VALUE)
+            assert item is not None  # row_of found the value's item in this row
+            self.table.scrollToItem(item)
         self.table.blockSignals(False)
         eff = self.effective_labels().get(value_id) if value_id and (self._model or self._reviewed) else None
         self.evidence.set_evidence(value_id, self._evidence_by_value.get(value_id or "", []), eff)
@@ -298,14 +394,21 @@ class ValuePanel(QWidget):
                 score = self._scores.get(value_id)
                 model = self._model.get(value_id)
                 # the model's confidence in its own label: for −1, how sure it is that the video goes against it
-                conf = None if not score else float(score.get("contradiction") or 0.0) \
-                    if model == -1 and score.get("contradiction") else float(score["score"])
-                self.review.set_value(value_id, model, conf, self._reviewed.get(value_id), self._notes.get(value_id, ""))
+                conf = (
+                    None
+                    if not score
+                    else float(score.get("contradiction") or 0.0)
+                    if model == -1 and score.get("contradiction")
+                    else float(score["score"])
+                )
+                self.review.set_value(
+                    value_id, model, conf, self._reviewed.get(value_id), self._notes.get(value_id, "")
+                )
 
     def _on_table_selection(self) -> None:
         rows = {i.row() for i in self.table.selectedIndexes()}
         if len(rows) == 1:
-            self.select_value(VALUES[rows.pop()].id)
+            self.select_value(self.value_at_row(rows.pop()))
 
     def _on_evidence(self, line_idx: int, start_ms: int) -> None:
         self.line_selected.emit(line_idx)

@@ -28,12 +28,16 @@ class WelcomePage(QWidget):
         title = QLabel("<h1>ValueDesk</h1>", self)
         intro = QLabel(
             "See which of the 19 human values a short video expresses or contradicts — "
-            "with the moment in the video that shows it. Everything stays on this computer.", self)
+            "with the moment in the video that shows it. Everything stays on this computer.",
+            self,
+        )
         intro.setWordWrap(True)
         steps = QLabel(
             "1. Create a project (one file holds all results).<br>"
             "2. Import videos or folders (File ▸ Import, or drop them on the library).<br>"
-            "3. Watch a clip with its script; click a value to see its evidence.", self)
+            "3. Watch a clip with its script; click a value to see its evidence.",
+            self,
+        )
         steps.setWordWrap(True)
         self.new_button = QPushButton("New project…", self)
         self.open_button = QPushButton("Open project…", self)
