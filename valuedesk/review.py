@@ -122,15 +122,69 @@ class VideoReading:
 # --------------------------------------------------------------------------- reading
 
 
-def _notes(reviews: list[dict[str, Any]]) -> dict[str | None, str]:
-    """Latest note per value (None = the whole video); a label review's note counts as one."""
-    out: dict[str | None, str] = {}
+def _note_rows(reviews: list[dict[str, Any]]) -> dict[str | None, tuple[str, dict[str, Any]]]:
+    """Latest note per value (None = the whole video) with the review row that set it; a label
+    review's note counts as one. The one place notes are read from the review log."""
+    out: dict[str | None, tuple[str, dict[str, Any]]] = {}
     for r in reviews:
         if r["action"] == "note":
-            out[r["value_id"]] = str(json.loads(r["after_json"]) or "")
+            try:
+                text = str(json.loads(r["after_json"]) or "")
+            except (TypeError, ValueError):
+                text = ""
+            out[r["value_id"]] = (text, r)
         elif r["action"] == "label" and r["note"]:
-            out[r["value_id"]] = str(r["note"])
+            out[r["value_id"]] = (str(r["note"]), r)
     return out
+
+
+def _notes(reviews: list[dict[str, Any]]) -> dict[str | None, str]:
+    return {k: text for k, (text, _row) in _note_rows(reviews).items()}
+
+
+@dataclass(frozen=True)
+class Note:
+    """A reviewer's current note on a video (value_id None) or on one value of it."""
+
+    review_id: int
+    video_id: int
+    video_title: str
+    creator: str
+    value_id: str | None
+    text: str
+    author: str
+    created_at: str
+
+
+def project_notes(project: Project) -> list[Note]:
+    """Every current note in the project (cleared ones left out), newest first: the memo view."""
+    rows = [
+        dict(r)
+        for r in project.db.query(
+            "SELECT r.*, v.title, v.file_name, c.name AS creator FROM reviews r JOIN videos v ON v.id = r.video_id "
+            "LEFT JOIN creators c ON c.id = v.creator_id WHERE r.undone = 0 ORDER BY r.id"
+        )
+    ]
+    by_video: dict[int, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_video.setdefault(int(r["video_id"]), []).append(r)
+    out = []
+    for vid, reviews in by_video.items():
+        for value_id, (text, r) in _note_rows(reviews).items():
+            if text.strip():
+                out.append(
+                    Note(
+                        int(r["id"]),
+                        vid,
+                        str(r["title"] or r["file_name"] or f"video {vid}"),
+                        str(r["creator"] or "Unknown creator"),
+                        value_id,
+                        text,
+                        str(r["author"] or ""),
+                        str(r["created_at"] or ""),
+                    )
+                )
+    return sorted(out, key=lambda n: -n.review_id)
 
 
 def _reviewed_labels(reviews: list[dict[str, Any]]) -> dict[str, int]:

@@ -12,7 +12,7 @@ import pytest
 from tests.ui._widget_fixtures import CREATOR, LINES, _record, build_project
 from valuedesk.project import claims, library_ops
 from valuedesk.project.store import Project, ProjectError, video_fs_path
-from valuedesk.review import ReviewService, video_reading
+from valuedesk.review import ReviewService, project_notes, video_reading
 
 TABLES_BY_VIDEO = ("runs", "script_lines", "value_scores", "evidence", "reviews")
 TABLES_BY_RUN = ("words", "thumbnails")
@@ -308,7 +308,7 @@ def test_notes_lists_current_video_and_value_notes(built) -> None:  # type: igno
     ana.set_note(ids[1], "undone later")
     project.undo_review(ids[1])
 
-    found = library_ops.notes(project)
+    found = project_notes(project)
 
     assert [(n.video_id, n.value_id, n.text, n.author) for n in found] == [
         (ids[1], "hedonism", "More shopping than pleasure", "ben"),
@@ -320,7 +320,7 @@ def test_notes_lists_current_video_and_value_notes(built) -> None:  # type: igno
         reading = video_reading(project, n.video_id)
         assert (reading.values[n.value_id].note if n.value_id else reading.note) == n.text
     library_ops.remove_videos(project, [ids[0]])
-    assert [n.video_id for n in library_ops.notes(project)] == [ids[1]]
+    assert [n.video_id for n in project_notes(project)] == [ids[1]]
 
 
 # --------------------------------------------------------------------------- search

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from valuedesk.project.records import AnalysisRecord, EvidenceRow, ScoreRow
 from valuedesk.project.store import Project
+from valuedesk.review import ReviewService
 from valuedesk.script import ScriptLine
 from valuedesk.values import VALUES
 
@@ -164,9 +165,10 @@ def write_screenshots(out: Path) -> list[Path]:
     light = app.style().standardPalette()
     with tempfile.TemporaryDirectory() as tmp:
         project, ids = build_project(Path(tmp) / "p.vdproj")
-        project.add_review(ids[0], "label", value_id="stimulation", before=1, after=2)
-        project.add_review(ids[0], "label", value_id="humility", before=-1, after=-1)
-        project.add_review(ids[0], "note", value_id="humility", note="Mocks slower kids.")
+        reviews = ReviewService(project, "fixture")  # state made as users make it
+        reviews.set_label(ids[0], "stimulation", 2)
+        reviews.accept(ids[0], "humility")
+        reviews.set_note(ids[0], "Mocks slower kids.", value="humility")
         for name, pal in (("light", light), ("dark", dark_palette())):
             app.setPalette(pal)
             panel = ValuePanel()

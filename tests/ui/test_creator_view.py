@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.ui._widget_fixtures import CREATOR
+from valuedesk.review import ReviewService
 from valuedesk.ui.creator_view import CreatorView, MiniRadar, creator_stats
 
 pytestmark = pytest.mark.gui
@@ -56,7 +57,7 @@ def test_small_multiples_click_selects_video(qtbot, view: CreatorView, project) 
 
 def test_reviews_change_counts_and_unknown_creator(qtbot, project) -> None:  # type: ignore[no-untyped-def]
     p, ids = project
-    p.add_review(ids[2], "label", value_id="humility", before=0, after=-1)
+    ReviewService(p, "tester").set_label(ids[2], "humility", -1)
     st = creator_stats(p, CREATOR)
     assert st.contradicted["humility"] == 3 and st.reviewed["humility"] == 1
     other = creator_stats(p, "someone_else")  # one video, never analysed

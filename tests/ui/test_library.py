@@ -11,6 +11,7 @@ from PySide6.QtGui import QDropEvent
 
 from valuedesk.project import claims
 from valuedesk.project.store import Project
+from valuedesk.review import ReviewService
 from valuedesk.ui.library import LibraryPanel, status_word, top_values
 
 pytestmark = pytest.mark.gui
@@ -83,7 +84,7 @@ def test_filters_by_value_and_label(library: Any) -> None:
     assert "2 of 3 videos match" in panel.summary.text()
     panel.set_filter("hedonism", "dominant")
     assert panel.visible_video_ids() == []
-    project.add_review(ids[0], "label", value_id="hedonism", before=0, after=2)  # a reviewer's label counts
+    ReviewService(project, "tester").set_label(ids[0], "hedonism", 2)  # a reviewer's label counts
     panel.set_filter("hedonism", "dominant")
     assert panel.visible_video_ids() == [ids[0]]
     panel.set_filter(None)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 
 from valuedesk.project import library_ops
 from valuedesk.project.store import Project
+from valuedesk.review import ReviewService
 from valuedesk.ui.library_actions import CreatorDialog
 
 pytestmark = pytest.mark.gui
@@ -289,9 +290,7 @@ def test_edit_menu_has_remove_and_relink(window: Any, project_file: tuple[Path, 
 def test_search_and_value_filter_combine(opened: Any) -> None:
     window, ids = opened
     lib = window.library
-    window.project.add_review(
-        ids[1], "label", value_id="humility", before=-1, after=0
-    )  # a reviewer disagrees
+    ReviewService(window.project, "tester").set_label(ids[1], "humility", 0)  # a reviewer disagrees
     lib.search.setText("kind")
     lib.run_search()
     assert set(lib.visible_video_ids()) == set(ids[:2])  # only videos with a matching line

@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from tests.ui._widget_fixtures import write_screenshots
 from valuedesk.project.store import Project
+from valuedesk.review import ReviewService
 from valuedesk.ui.evidence_list import EvidenceList
 from valuedesk.ui.review_panel import ReviewPanel
 from valuedesk.ui.value_panel import ValuePanel
@@ -72,9 +73,10 @@ def test_table_shows_effective_label_and_model_when_reviewed(qtbot, project, pan
     p: Project = project[0]
     vid = project[1][0]
     panel.select_value("stimulation")
-    p.add_review(vid, "label", value_id="stimulation", before=1, after=2)
-    p.add_review(vid, "evidence_add", value_id="stimulation", line_idx=2)
-    p.add_review(vid, "evidence_remove", value_id="stimulation", line_idx=5)
+    reviews = ReviewService(p, "tester")
+    reviews.set_label(vid, "stimulation", 2)
+    assert reviews.add_evidence(vid, "stimulation", 2) is not None
+    assert reviews.remove_evidence(vid, "stimulation", 5) is not None
     panel.refresh()
     assert panel.selected_value() == "stimulation"  # kept across reload
     row = 2

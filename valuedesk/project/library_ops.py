@@ -54,7 +54,6 @@ BUSY = ("queued", "analyzing")
 
 __all__ = [
     "MEDIA_SUFFIXES",
-    "Note",
     "RelinkResult",
     "RemoveResult",
     "UNKNOWN_CREATOR",
@@ -62,7 +61,6 @@ __all__ = [
     "file_exists",
     "merge_creators",
     "missing_videos",
-    "notes",
     "relink_moved",
     "remove_videos",
     "rename_creator",
@@ -85,20 +83,6 @@ class RelinkResult:
     missing: list[int] = field(default_factory=list)  # videos still without a file after the search
     scanned: int = 0  # media files looked at in the folder
     errors: list[str] = field(default_factory=list)  # files that could not be read
-
-
-@dataclass(frozen=True)
-class Note:
-    """A reviewer's current note on a video (value_id None) or on one value of it."""
-
-    review_id: int
-    video_id: int
-    video_title: str
-    creator: str
-    value_id: str | None
-    text: str
-    author: str
-    created_at: str
 
 
 # --------------------------------------------------------------------------- helpers
@@ -380,34 +364,3 @@ def search_video_ids(project: Project, query: str) -> set[int]:
 
 
 # --------------------------------------------------------------------------- notes
-
-
-def notes(project: Project) -> list[Note]:
-    """Every current note in the project: per video and value the latest active note review (a label
-    review's note counts, as in `valuedesk.review`); cleared notes are left out. Newest first."""
-    rows = project.db.execute(
-        "SELECT r.id, r.video_id, r.value_id, r.action, r.after_json, r.note, r.author, r.created_at, "
-        "v.title, v.file_name, c.name FROM reviews r JOIN videos v ON v.id = r.video_id "
-        "LEFT JOIN creators c ON c.id = v.creator_id "
-        "WHERE r.undone = 0 AND (r.action = 'note' OR (r.action = 'label' AND r.note != '')) ORDER BY r.id"
-    ).fetchall()
-    latest: dict[tuple[int, str | None], Note] = {}
-    for rid, vid, value_id, action, after, note, author, created, title, file_name, creator in rows:
-        if action == "note":
-            try:
-                text = str(json.loads(after) or "")
-            except ValueError:
-                text = ""
-        else:
-            text = str(note)
-        latest[(int(vid), value_id)] = Note(
-            int(rid),
-            int(vid),
-            str(title or file_name or f"video {vid}"),
-            str(creator or UNKNOWN_CREATOR),
-            value_id,
-            text,
-            str(author or ""),
-            str(created or ""),
-        )
-    return sorted((n for n in latest.values() if n.text.strip()), key=lambda n: -n.review_id)

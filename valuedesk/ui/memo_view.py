@@ -1,6 +1,6 @@
 """The Notes view: every reviewer's note in the project (on whole videos and on single values).
 
-A researcher's memos, read from the reviews table (`library_ops.notes`: the current note per video
+A researcher's memos, read from the reviews table (`review.project_notes`: the current note per video
 and value). Double-click (or Enter) opens that video, and the value when the note is on one. The
 view re-reads the project when shown, and while shown polls a cheap signature of the reviews
 table every few seconds, so notes written anywhere (the value panel, undo, another program) show.
@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from valuedesk.project.library_ops import Note, notes
 from valuedesk.project.store import Project, ProjectError
+from valuedesk.review import Note
+from valuedesk.review import project_notes as notes
 from valuedesk.values import BY_ID
 
 ROLE = Qt.ItemDataRole.UserRole
