@@ -198,7 +198,7 @@ class Transcriber:
                 end = min(duration_ms, max(start, int(round(seg.end * 1000))))
                 lines.append(ScriptLine(start, end, "speech", "SPEAKER", text))
             if progress is not None and duration_ms:
-                progress(min(1.0, seg.end * 1000 / duration_ms))
+                progress(min(1.0, float(seg.end) * 1000 / duration_ms))
         if progress is not None:
             progress(1.0)  # done means the whole stage, also when the audio ends in silence
         detected = info.language if not english_only else (self.settings.language or "en")

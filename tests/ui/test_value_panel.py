@@ -169,3 +169,12 @@ def test_lanes_compact_by_default_and_all_on_request(qtbot, panel: ValuePanel) -
     assert "tradition" in panel.lanes.shown_values()
     panel.all_lanes.setChecked(True)
     assert len(panel.lanes.shown_values()) == 19 and panel.lanes.height() > compact_h
+
+
+def test_label_cells_explain_their_label(qtbot, project, panel: ValuePanel) -> None:  # type: ignore[no-untyped-def]
+    tips = {
+        panel.table.item(r, 1).text(): panel.table.item(r, 1).toolTip() for r in range(panel.table.rowCount())
+    }
+    against = next(tip for text, tip in tips.items() if "goes against" in text)
+    assert against.startswith("−1 goes against:")
+    assert any(tip.startswith("0 absent:") for tip in tips.values())

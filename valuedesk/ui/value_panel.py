@@ -30,6 +30,7 @@ from valuedesk.project.store import Project
 from valuedesk.review import REVIEWER, video_reading
 from valuedesk.script import render_line_body
 from valuedesk.ui.evidence_list import EvidenceList
+from valuedesk.ui.help import label_meaning
 from valuedesk.ui.lanes import ValueLanes
 from valuedesk.ui.radar import CONTRADICTED_COLOR, RadarWidget, is_dark, label_color, label_text, label_word
 from valuedesk.ui.review_panel import ReviewPanel
@@ -314,6 +315,8 @@ class ValuePanel(QWidget):
             name.setToolTip(f"{v.name}\n{v.definition}")
             lab = _SortItem(label_text(eff) if eff is not None else "–")
             lab.setData(SORT_KEY, (eff if eff is not None else -2) * 10 + (p or 0.0))
+            if eff is not None:
+                lab.setToolTip(label_meaning(eff))
             sc = _SortItem(f"{p:.0%}" if p is not None else "–")
             sc.setData(SORT_KEY, p if p is not None else -1.0)
             if score:
