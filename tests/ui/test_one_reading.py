@@ -114,6 +114,7 @@ def test_a_failed_video_shows_its_error_and_retry_where_the_player_is(
     assert window.player_area.currentWidget() is window.failed_banner
     assert "moov atom not found" in window.failed_banner.detail.text()
     assert "failed" in window.failed_banner.heading.text()
+    assert "the analysis failed" in window.value_panel.header.text()  # not "not analysed yet"
     assert window.failed_banner.retry.isEnabled()
     asked: list[list[int]] = []
     window.reanalyze = lambda vids: asked.append(vids)  # the queue itself is tested in test_queue.py

@@ -58,6 +58,15 @@ class _SortItem(QTableWidgetItem):
         return bool(mine < theirs)
 
 
+# What the header says when a video has no reading to show, by its status.
+NO_READING = {
+    "failed": "the analysis failed",
+    "interrupted": "the analysis did not finish",
+    "cancelled": "the analysis was cancelled",
+    "analyzing": "being analysed",
+}
+
+
 class ValuePanel(QWidget):
     """Everything about the values of one video; emits seeks and line selections for the player/script."""
 
@@ -202,7 +211,11 @@ class ValuePanel(QWidget):
             f"<b>{_esc(title)}</b>"
             + (f" — {_esc(creator)}" if creator else "")
             + (f" · {n_rev} reviewed" if n_rev else "")
-            + ("" if self._scores else " · <i>not analysed yet</i>")
+            + (
+                ""
+                if self._scores
+                else f" · <i>{_esc(NO_READING.get(str(video.get('status')), 'not analysed yet'))}</i>"
+            )
         )
 
         self.radar.set_profile(
