@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QSplitter,
@@ -32,16 +33,15 @@ from valuedesk.review import reviewed_script
 from valuedesk.ui import prefs
 from valuedesk.ui.creator_view import CreatorView
 from valuedesk.ui.failed_banner import FailedVideoBanner, needs_banner
-from valuedesk.ui.help import show_help
 from valuedesk.ui.library import LibraryPanel
 from valuedesk.ui.library_actions import LibraryActions
+from valuedesk.ui.menus import action, build_menus
 from valuedesk.ui.player import PlayerWidget
 from valuedesk.ui.queue import AnalysisQueue, QueuePanel
 from valuedesk.ui.reports import ReportActions
-from valuedesk.ui.retrain import retrain_from_reviews
 from valuedesk.ui.review_actions import ReviewActions
 from valuedesk.ui.selection import Selection
-from valuedesk.ui.settings_dialog import SettingsDialog, open_folder, speech_model_folder
+from valuedesk.ui.settings_dialog import SettingsDialog
 from valuedesk.ui.theme import ThemeController
 from valuedesk.ui.timeline import ScriptTimeline
 from valuedesk.ui.value_panel import ValuePanel
@@ -58,6 +58,20 @@ MEDIA_FILTER = "Videos and audio ({});;All files (*)".format(
 class MainWindow(QMainWindow):
     """One project at a time; `open_project` never raises, it explains."""
 
+    # menu actions the window refers to, made by menus.build_menus
+    recent_menu: QMenu
+    act_import: QAction
+    act_import_dir: QAction
+    act_export: QAction
+    act_report: QAction
+    act_close: QAction
+    act_undo: QAction
+    act_redo: QAction
+    act_reanalyze: QAction
+    act_cancel_all: QAction
+    act_help: QAction
+    _project_actions: list[QAction]
+
     def __init__(self, theme: ThemeController | None = None) -> None:
         super().__init__()
         self.setWindowTitle("ValueDesk")
@@ -68,7 +82,6 @@ class MainWindow(QMainWindow):
         self.current_video: int | None = None
         self.current_creator: str | None = None
         self.analysis_settings = prefs.load_analysis_settings()
-        self._fullscreen_restore: dict[str, Any] = {}
         self._changed_videos: set[int] = set()
 
         self.welcome = WelcomePage(self)
@@ -154,120 +167,10 @@ class MainWindow(QMainWindow):
         return dock
 
     def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
-        act = QAction(text, self)
-        if shortcut is not None:
-            act.setShortcut(QKeySequence(shortcut))
-        if tip:
-            act.setStatusTip(tip)
-        act.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(act)
-        return act
+        return action(self, menu, text, slot, shortcut, tip)
 
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self._action(file, "&New project…", self.new_project, QKeySequence.StandardKey.New)
-        self._action(file, "&Open project…", self.choose_project, QKeySequence.StandardKey.Open)
-        self.recent_menu = file.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        file.addSeparator()
-        self.act_import = self._action(
-            file, "&Import files…", self.import_files, "Ctrl+I", "Add videos to the project and analyse them"
-        )
-        self.act_import_dir = self._action(file, "Import &folder…", self.import_folder, "Ctrl+Shift+I")
-        file.addSeparator()
-        self.act_export = self._action(
-            file,
-            "&Export…",
-            self.reports.export,
-            "Ctrl+E",
-            "Labels, evidence and scripts as CSV, JSON, TSV or subtitles",
-        )
-        self.act_report = self._action(
-            file,
-            "Report &PDF…",
-            self.reports.report_pdf,
-            "Ctrl+P",
-            "A PDF about the selected video or creator",
-        )
-        file.addSeparator()
-        self.act_close = self._action(
-            file, "&Close project", self.close_project, QKeySequence.StandardKey.Close
-        )
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        edit = bar.addMenu("&Edit")
-        self.act_undo = self._action(edit, "&Undo review", lambda: self._undo_redo(undo=True), "Ctrl+Z")
-        self.act_redo = self._action(
-            edit, "&Redo review", lambda: self._undo_redo(undo=False), "Ctrl+Shift+Z"
-        )
-        self._action(
-            edit, "&Find in scripts", lambda: self.library.search.setFocus(), QKeySequence.StandardKey.Find
-        )
-
-        analysis = bar.addMenu("&Analysis")
-        self.act_reanalyze = self._action(analysis, "Analyse selected &again", self._reanalyze_selected)
-        self.act_cancel_all = self._action(
-            analysis, "&Cancel all", lambda: self.queue.cancel_all() if self.queue else None
-        )
-        self._action(
-            analysis,
-            "&Retrain from reviews…",
-            lambda: retrain_from_reviews(self),
-            tip="Fine-tune the value model on this project's reviewed videos (the shipped model stays)",
-        )
-        analysis.addSeparator()
-        self._action(analysis, "&Settings…", self.edit_settings, QKeySequence.StandardKey.Preferences)
-        self._action(
-            analysis,
-            "Show &model folder",
-            lambda: open_folder(speech_model_folder(self.analysis_settings), self),
-        )
-
-        view = bar.addMenu("&View")
-        view.addAction(self.library_dock.toggleViewAction())
-        view.addAction(self.queue_dock.toggleViewAction())
-        self.library_actions.add_menu_entries(edit, view)  # Edit ▸ Remove…/Relink…, View ▸ Notes
-        appearance = view.addMenu("&Appearance")
-        group = QActionGroup(self)
-        current = self.theme.mode if self.theme else prefs.theme_mode()
-        for mode, text in (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")):
-            act = QAction(text, self, checkable=True)
-            act.setChecked(mode == current)
-            act.triggered.connect(lambda _c=False, m=mode: self.set_theme(m))
-            group.addAction(act)
-            appearance.addAction(act)
-
-        play = bar.addMenu("&Playback")
-        for text, slot, key in (
-            ("Play / pause", self.player.toggle_play, "Space"),
-            ("Back 5 s", lambda: self.player.step(-5000), "Left"),
-            ("Forward 5 s", lambda: self.player.step(5000), "Right"),
-            ("Full screen", self.player.toggle_fullscreen, "F"),
-        ):
-            act = self._action(play, text, slot)
-            act.setShortcut(QKeySequence(key))
-            act.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the window's QShortcuts do the work
-        helpm = bar.addMenu("&Help")
-        self.act_help = self._action(
-            helpm,
-            "ValueDesk &help",
-            lambda: show_help(self),
-            "F1",
-            "Keys, the 19 values in plain words, labels, scores and the radar",
-        )
-        self._action(helpm, "&About ValueDesk", self._about)
-        self._project_actions = [
-            self.act_import,
-            self.act_import_dir,
-            self.act_export,
-            self.act_report,
-            self.act_close,
-            self.act_undo,
-            self.act_redo,
-            self.act_reanalyze,
-            self.act_cancel_all,
-        ]
+        build_menus(self)
 
     def _connect(self) -> None:
         self.welcome.new_requested.connect(self.new_project)
@@ -613,30 +516,7 @@ class MainWindow(QMainWindow):
             self.theme.apply(mode)
 
     def _set_fullscreen(self, on: bool) -> None:
-        """Video only: docks, script and values hide; Esc or F brings them back."""
-        widgets = (
-            self.library_dock,
-            self.queue_dock,
-            self.timeline,
-            self.right,
-            self.menuBar(),
-            self.statusBar(),
-        )
-        if on:
-            self._fullscreen_restore = {
-                "visible": {w: w.isVisible() for w in widgets},
-                "maximized": self.isMaximized(),
-            }
-            for w in widgets:
-                w.hide()
-            self.showFullScreen()
-        else:
-            for w, visible in self._fullscreen_restore.get("visible", {}).items():
-                w.setVisible(visible)
-            if self._fullscreen_restore.get("maximized"):
-                self.showMaximized()
-            else:
-                self.showNormal()
+        self.window_layout.set_fullscreen(on)
 
     def _restore_layout(self) -> None:
         self.window_layout.restore()

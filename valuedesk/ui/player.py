@@ -23,23 +23,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QSlider,
-    QStyle,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QLabel, QSlider, QStyle, QToolButton, QWidget
 
 from valuedesk.script import format_ms
 from valuedesk.ui.playback import PlaybackClock, SeekSlider, VideoSurface
+from valuedesk.ui.player_controls import SPEEDS, build_controls
 
 TICK_MS = 40  # how often time_changed fires while playing
 LAG_RETRY_TICKS = 25  # VLC takes a play/pause in within a tick or two; ask again after a second
-SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 OFFSCREEN_PLATFORMS = ("offscreen", "minimal", "vnc")
 
 
@@ -59,6 +50,16 @@ class PlayerWidget(QWidget):
     state_changed = Signal(str)  # playing | paused | stopped | ended | error
     duration_changed = Signal(int)
     fullscreen_requested = Signal(bool)
+
+    # the transport bar, made by player_controls.build_controls
+    play_button: QToolButton
+    back_button: QToolButton
+    forward_button: QToolButton
+    seek_slider: SeekSlider
+    time_label: QLabel
+    speed_box: QComboBox
+    volume_slider: QSlider
+    fullscreen_button: QToolButton
 
     def __init__(self, parent: QWidget | None = None, *, vlc_module: Any = "auto") -> None:
         super().__init__(parent)
@@ -97,67 +98,7 @@ class PlayerWidget(QWidget):
 
     # ----------------------------------------------------------------- setup
     def _build_controls(self) -> None:
-        style = self.style()
-        self.play_button = QToolButton(self)
-        self.play_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
-        self.play_button.setToolTip("Play / pause (Space, K)")
-        self.play_button.clicked.connect(self.toggle_play)
-        self.back_button = QToolButton(self)
-        self.back_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekBackward))
-        self.back_button.setToolTip("Back 5 s (←)")
-        self.back_button.clicked.connect(lambda: self.step(-5000))
-        self.forward_button = QToolButton(self)
-        self.forward_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward))
-        self.forward_button.setToolTip("Forward 5 s (→)")
-        self.forward_button.clicked.connect(lambda: self.step(5000))
-        self.seek_slider = SeekSlider(Qt.Orientation.Horizontal, self)
-        self.seek_slider.setRange(0, 0)
-        self.seek_slider.setToolTip("Position")
-        self.seek_slider.setMinimumWidth(90)  # a narrow pane squeezes the time label, never the slider away
-        self.seek_slider.sliderPressed.connect(self._drag_started)
-        self.seek_slider.sliderMoved.connect(self._dragged)
-        self.seek_slider.sliderReleased.connect(self._drag_finished)
-        self.time_label = QLabel("00:00.0 / 00:00.0", self)
-        self.time_label.setMinimumWidth(
-            self.time_label.fontMetrics().horizontalAdvance("00:00.0 / 00:00.0 ") + 4
-        )
-        self.speed_box = QComboBox(self)
-        for s in SPEEDS:
-            self.speed_box.addItem(f"{s:g}×", s)
-        self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
-        self.speed_box.setToolTip("Playback speed")
-        self.speed_box.currentIndexChanged.connect(lambda i: self.set_rate(float(self.speed_box.itemData(i))))
-        self.volume_slider = QSlider(Qt.Orientation.Horizontal, self)
-        self.volume_slider.setRange(0, 100)
-        self.volume_slider.setValue(80)
-        self.volume_slider.setMaximumWidth(90)
-        self.volume_slider.setMinimumWidth(48)
-        self.volume_slider.setToolTip("Volume")
-        self.volume_slider.valueChanged.connect(self.set_volume)
-        self.fullscreen_button = QToolButton(self)
-        self.fullscreen_button.setText("⤢")  # the title-bar icons vanish on dark palettes
-        self.fullscreen_button.setToolTip("Full screen (F, Esc to leave)")
-        self.fullscreen_button.clicked.connect(self.toggle_fullscreen)
-        volume_icon = QLabel("Vol.", self)
-        volume_icon.setToolTip("Volume")
-
-        bar = QHBoxLayout()
-        bar.setContentsMargins(4, 2, 4, 2)
-        for w in (self.back_button, self.play_button, self.forward_button):
-            bar.addWidget(w)
-        bar.addWidget(self.seek_slider, 1)
-        bar.addWidget(self.time_label)
-        bar.addWidget(self.speed_box)
-        bar.addWidget(volume_icon)
-        bar.addWidget(self.volume_slider)
-        bar.addWidget(self.fullscreen_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.surface, 1)
-        layout.addLayout(bar)
-        self.surface.double_clicked.connect(self.toggle_fullscreen)
-        self.surface.clicked.connect(self.toggle_play)
+        build_controls(self)
 
     @staticmethod
     def offscreen() -> bool:

@@ -29,6 +29,27 @@ class WindowLayout:
         self.w = window
         self.saved_docks: QByteArray | None = None
         self.pending = ""  # "all" / "values": what still needs its default sizes when the project view shows
+        self._fullscreen_restore: dict[str, Any] = {}
+
+    def set_fullscreen(self, on: bool) -> None:
+        """Video only: docks, script and values hide; Esc or F brings them back."""
+        w = self.w
+        widgets = (w.library_dock, w.queue_dock, w.timeline, w.right, w.menuBar(), w.statusBar())
+        if on:
+            self._fullscreen_restore = {
+                "visible": {x: x.isVisible() for x in widgets},
+                "maximized": w.isMaximized(),
+            }
+            for x in widgets:
+                x.hide()
+            w.showFullScreen()
+        else:
+            for x, visible in self._fullscreen_restore.get("visible", {}).items():
+                x.setVisible(visible)
+            if self._fullscreen_restore.get("maximized"):
+                w.showMaximized()
+            else:
+                w.showNormal()
 
     def fit_to_screen(self) -> None:
         """The default size, or the whole (maximised) screen where that is smaller."""
