@@ -314,7 +314,11 @@ def format_profile(
         word = Label(label).phrase
         mark = {2: "██", 1: "█ ", -1: "✗ "}.get(label, "  ")
         reviewed = f" (model: {Label(v['label']).phrase})" if v["reviewed_label"] is not None else ""
-        out.append(f"   {mark} {BY_ID[v['value_id']].name:<27} {word:<12} p={v['score']:.2f}{reviewed}")
+        # For "goes against" the model's confidence is P(against), as the explorer's Against column shows.
+        against = f" against={v['contradiction']:.2f}" if v["label"] == -1 and v["contradiction"] else ""
+        out.append(
+            f"   {mark} {BY_ID[v['value_id']].name:<27} {word:<12} p={v['score']:.2f}{against}{reviewed}"
+        )
         for e in v["evidence"][:3]:
             why = "added by a reviewer" if e["source"] == "reviewer" else f"w={e['weight']:.2f}"
             out.append(f"        {format_ms(e['start_ms'])}  {e['text'][:90]}  ({why})")
