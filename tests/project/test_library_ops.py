@@ -287,12 +287,6 @@ def test_default_hash_is_the_media_layer_hash(tmp_path: Path) -> None:
     assert library_ops._sha256(f) == sha256_file(f)
 
 
-def test_media_suffixes_copy_matches_the_pipeline() -> None:
-    from valuedesk.pipeline.batch import MEDIA_SUFFIXES
-
-    assert frozenset(MEDIA_SUFFIXES) == library_ops.MEDIA_SUFFIXES
-
-
 # --------------------------------------------------------------------------- notes
 
 

@@ -19,29 +19,8 @@ from valuedesk.pipeline.settings import AnalysisSettings
 from valuedesk.pipeline.sidecar import read_post_info
 from valuedesk.pipeline.worker import AnalysisFailed, AnalysisProcess
 from valuedesk.project import claims
+from valuedesk.project.library_ops import MEDIA_SUFFIXES
 from valuedesk.project.store import Project, ProjectError
-
-MEDIA_SUFFIXES = {
-    ".mp4",
-    ".mov",
-    ".m4v",
-    ".mkv",
-    ".webm",
-    ".avi",
-    ".m4a",
-    ".mp3",
-    ".wav",
-    ".ogg",
-    ".opus",
-    ".flac",
-    ".aac",
-    ".3gp",
-    ".ts",
-    ".mpg",
-    ".mpeg",
-    ".wmv",
-    ".flv",
-}
 
 EventFn = Callable[[ProgressEvent], None]
 

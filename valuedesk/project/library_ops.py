@@ -25,7 +25,7 @@ from valuedesk.project import claims
 from valuedesk.project.connection import explain
 from valuedesk.project.store import Project, ProjectError, canonical_path, inserted_id, now_iso, video_fs_path
 
-# A copy of valuedesk.pipeline.batch.MEDIA_SUFFIXES: the project layer may not import the pipeline.
+# The file suffixes ValueDesk treats as media (folder imports, relinking); the pipeline reads this set.
 MEDIA_SUFFIXES = frozenset(
     {
         ".mp4",
