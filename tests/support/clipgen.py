@@ -46,6 +46,7 @@ class ClipSegment:
     duration_s: float | None = None
     background: tuple[int, int, int] = (40, 40, 60)
     voice: str = "en-us"
+    speed_wpm: int = 165
     music: bool = False
     picture: str | Path | None = None
 
@@ -186,7 +187,7 @@ def _plan(segments: Sequence[ClipSegment]) -> list[_Shot]:
     shots: list[_Shot] = []
     t = 0.0
     for seg in segments:
-        pcm = synthesize(seg.speech, seg.voice) if seg.speech else None
+        pcm = synthesize(seg.speech, seg.voice, speed_wpm=seg.speed_wpm) if seg.speech else None
         speech_len = (len(pcm) / SAMPLE_RATE) if pcm is not None else 0.0
         dur = float(seg.duration_s) if seg.duration_s is not None else max(_MIN_SHOT_S, speech_len + _TAIL_S)
         lead = min(_LEAD_S, max(0.0, (dur - speech_len) / 2))

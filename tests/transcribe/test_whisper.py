@@ -35,7 +35,7 @@ def recall(expected: str, heard: str) -> float:
 def test_transcribes_speech_clip(speech_transcript: Transcript, speech_clip: ClipTruth) -> None:
     t = speech_transcript
     assert recall(speech_clip.speech_text, t.text) >= 0.8, t.text
-    assert t.language == "en" and t.language_probability == 1.0
+    assert t.language == "en" and t.language_probability > 0.5 and set(t.languages) == {"en"}
     assert t.model_id == "faster-whisper:tiny.en@model"
     assert abs(t.duration_ms - speech_clip.duration_ms) <= 100
     assert t.lines and all(ln.kind == "speech" and ln.speaker == "SPEAKER" for ln in t.lines)
@@ -67,7 +67,7 @@ def test_audio_only_file_and_progress(transcriber: Transcriber, audio_only_clip:
 def test_empty_audio_gives_empty_transcript(transcriber: Transcriber) -> None:
     for audio in (np.zeros(0, dtype=np.float32), np.zeros(16000, dtype=np.float32)):
         t = transcriber.transcribe(audio)
-        assert t.lines == [] and t.words == [] and t.language == "en"
+        assert t.lines == [] and t.words == [] and t.warnings == [] and not t.languages
         assert t.duration_ms == audio.size // 16
 
 

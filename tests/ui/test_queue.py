@@ -179,10 +179,26 @@ def test_settings_dialog_persists_and_reaches_the_queue(
 def test_settings_dialog_refuses_a_missing_model_folder(qtbot: Any, tmp_path: Path, dialogs: Any) -> None:
     dialog = SettingsDialog(AnalysisSettings())
     qtbot.addWidget(dialog)
+    dialog.asr_model.setCurrentIndex(dialog.asr_model.findData("folder"))
     dialog.asr_dir.setText(str(tmp_path / "nowhere"))
     dialog.accept()
-    assert "does not exist" in dialogs.texts()
+    assert "Choose an existing Whisper model folder" in dialogs.texts()
     assert prefs.load_analysis_settings() == AnalysisSettings()
+
+
+def test_settings_dialog_lists_the_speech_models(qtbot: Any) -> None:
+    """tiny.en, base (when its packages are installed) and a folder; the choice round-trips."""
+    dialog = SettingsDialog(AnalysisSettings(asr_model="base"))
+    qtbot.addWidget(dialog)
+    keys = [dialog.asr_model.itemData(i) for i in range(dialog.asr_model.count())]
+    assert keys == ["tiny.en", "base", "folder"]
+    assert "English only" in dialog.asr_model.itemText(0) and "99 languages" in dialog.asr_model.itemText(1)
+    assert dialog.current().asr_model == "base" and not dialog.asr_dir.isEnabled()
+    dialog.set_values(AnalysisSettings(asr_model="/models/whisper-small"))
+    assert dialog.asr_model.currentData() == "folder" and dialog.asr_dir.isEnabled()
+    assert dialog.current().asr_model == "/models/whisper-small"
+    dialog.set_values(AnalysisSettings())
+    assert dialog.current().asr_model is None
 
 
 def test_stopped_rows_say_so_instead_of_a_full_bar(qtbot: Any, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "valuedesk.cli.model",  # train, evaluate
     "valuedesk.cli.scripts",  # score
     "valuedesk.cli.reports",  # report, export
+    "valuedesk.cli.speech_models",  # models
 )
 
 DEFAULT_PROJECT = "valuedesk.vdproj"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from valuedesk.cli import CliError, add_project_option, display, echo, resolve_video, text_arg
+from valuedesk.languages import describe as describe_languages
 from valuedesk.pipeline import AnalysisSettings, Analyzer, ProgressEvent
 from valuedesk.project import Project, ProjectError
 from valuedesk.resources import resource_path
@@ -49,8 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _add_settings_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--asr-model",
-        metavar="DIR",
-        help="local CTranslate2 Whisper model folder (default: packaged tiny.en)",
+        metavar="NAME|DIR",
+        help="speech model: tiny.en (packaged, English, default), base (multilingual, see `valuedesk models`) "
+        "or a local CTranslate2 Whisper folder",
     )
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument("--compute-type", default="auto", help="CTranslate2 compute type (default: int8 on CPU)")
@@ -65,7 +67,7 @@ def _add_settings_options(p: argparse.ArgumentParser) -> None:
 def settings_from_args(args: argparse.Namespace) -> AnalysisSettings:
     try:
         return AnalysisSettings(
-            asr_model_dir=args.asr_model,
+            asr_model=args.asr_model,
             device=args.device,
             compute_type=args.compute_type,
             threads=args.threads,
@@ -251,6 +253,8 @@ def video_summary(project: Project, video_id: int) -> dict[str, Any]:
         "error": v["error"],
         "model": (json.loads(run["models_json"]).get("classifier", "") or "unknown") if run else "",
         "note": reading.note,
+        "languages": reading.languages,
+        "warnings": reading.warnings,
         "values": values,
         "script": [
             {
@@ -259,6 +263,8 @@ def video_summary(project: Project, video_id: int) -> dict[str, Any]:
                 "kind": ln.kind,
                 "speaker": ln.speaker,
                 "text": ln.text,
+                "language": ln.language,
+                "translation": ln.translation,
             }
             for ln in lines
         ],
@@ -296,6 +302,10 @@ def format_profile(
         if not summary["model"]:  # no finished run to show
             return "\n".join(out)
     out.append(f"   model: {summary['model']}")
+    if summary.get("languages"):
+        out.append(f"   speech: {describe_languages(summary['languages'])}")
+    for warning in summary.get("warnings") or []:
+        out.append(f"   ⚠ {warning}")
     shown = [
         v
         for v in summary["values"]
@@ -324,7 +334,15 @@ def format_profile(
             out.append(f"        {format_ms(e['start_ms'])}  {e['text'][:90]}  ({why})")
     if with_script and project is not None:
         lines = [
-            ScriptLine(ln["start_ms"], ln["end_ms"], ln["kind"], ln["speaker"], ln["text"])
+            ScriptLine(
+                ln["start_ms"],
+                ln["end_ms"],
+                ln["kind"],
+                ln["speaker"],
+                ln["text"],
+                language=ln.get("language", ""),
+                translation=ln.get("translation", ""),
+            )  # fmt: skip
             for ln in summary["script"]
         ]
         out.append("")

@@ -86,14 +86,23 @@ def _speech_mask(speech_lines: Sequence[ScriptLine], n_windows: int) -> np.ndarr
 
 
 def sound_lines(
-    audio: np.ndarray, speech_lines: Sequence[ScriptLine], sample_rate: int = 16000
+    audio: np.ndarray,
+    speech_lines: Sequence[ScriptLine],
+    sample_rate: int = 16000,
+    *,
+    voice: Sequence[tuple[int, int]] = (),
 ) -> list[ScriptLine]:
-    """Stretches of ≥ 3 s with sound but nobody speaking (kind="sound")."""
+    """Stretches of ≥ 3 s with sound but nobody speaking (kind="sound").
+
+    "Nobody speaking" means no transcript line *and* no voice found by VAD (`voice`, ms spans):
+    speech Whisper failed to transcribe is not music (the transcript warns about it instead).
+    """
     env = rms_envelope(audio, sample_rate, _WINDOW_MS)
     if env.size == 0:
         return []
     loud = env >= _SOUND_RMS
-    speaking = _speech_mask(speech_lines, env.size)
+    heard = [ScriptLine(a, b, "speech", "", "voice") for a, b in voice]
+    speaking = _speech_mask([*speech_lines, *heard], env.size)
     free = loud & ~speaking
     # close gaps of up to 0.5 s between notes of music
     padded = np.concatenate([[False], free, [False]])
@@ -146,6 +155,7 @@ def scene_notes(
     audio: np.ndarray | None = None,
     sample_rate: int = 16000,
     faces: Sequence[int] | None = None,
+    voice: Sequence[tuple[int, int]] = (),
 ) -> list[ScriptLine]:
     """Scene notes (kind="scene") and, given the decoded `audio`, sound notes (kind="sound").
 
@@ -189,5 +199,5 @@ def scene_notes(
         end = times[k + 1] if k + 1 < len(times) else duration
         lines.append(ScriptLine(t, max(t, end), "scene", "", " ".join(moments[t])))
     if audio is not None and audio.size and speech_lines is not None:
-        lines.extend(sound_lines(audio, speech_lines, sample_rate))
+        lines.extend(sound_lines(audio, speech_lines, sample_rate, voice=voice))
     return lines

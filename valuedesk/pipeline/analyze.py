@@ -57,7 +57,7 @@ class AnalysisEngine:
             s = self.settings
             self._transcriber = Transcriber(
                 TranscribeSettings(
-                    model_dir=s.asr_model_dir,
+                    model_dir=s.asr_model,
                     device=s.device,
                     compute_type=s.compute_type,
                     cpu_threads=s.threads,
@@ -152,10 +152,13 @@ class AnalysisEngine:
         speech = list(transcript.lines) if transcript else []
         words = list(transcript.words) if transcript else []
         step("ocr", "reading on-screen text")
-        onscreen: list[ScriptLine] = drop_subtitles(texts, words)
+        onscreen: list[ScriptLine] = mark_text_languages(drop_subtitles(texts, words))
         step("cues", "describing scenes")
-        scenes = timed("cues", lambda: scene_notes(info, keyframes, cuts, speech, audio=audio, faces=faces))
-        lines = speech + onscreen + scenes + post_lines(post, info.duration_ms)
+        voice = [(r.start_ms, r.end_ms) for r in transcript.speech_regions] if transcript else []
+        scenes = timed(
+            "cues", lambda: scene_notes(info, keyframes, cuts, speech, audio=audio, faces=faces, voice=voice)
+        )
+        lines = speech + onscreen + scenes + mark_text_languages(post_lines(post, info.duration_ms))
         script = Script(
             lines,
             duration_ms=info.duration_ms,
@@ -164,6 +167,7 @@ class AnalysisEngine:
         )
         step("classify", "scoring values")
         profile = timed("classify", lambda: classify_content(self.classifier, script.lines))
+        warnings = (list(transcript.warnings) if transcript else []) + unread_warnings(script.lines)
         thumbs = timed("thumbnails", lambda: thumbnails(keyframes))
         record = AnalysisRecord(
             lines=script.lines,
@@ -178,6 +182,8 @@ class AnalysisEngine:
             ],
             thumbnails=thumbs,
             language=script.language,
+            languages=dict(transcript.languages) if transcript else {},
+            warnings=warnings,
             stage_versions=stage_versions(),  # from stages.STAGES
             models={
                 "asr": transcript.model_id if transcript else "",
@@ -196,11 +202,39 @@ class AnalysisEngine:
 CONTENT_KINDS = ("speech", "onscreen", "caption")
 
 
+def readable(line: ScriptLine) -> bool:
+    """The classifier reads English: a line in another language only through its translation."""
+    return line.language in ("", "en") or bool(line.translation)
+
+
 def classify_content(classifier: Any, lines: list[ScriptLine]) -> Profile:
-    index = [i for i, ln in enumerate(lines) if ln.kind in CONTENT_KINDS]
+    index = [i for i, ln in enumerate(lines) if ln.kind in CONTENT_KINDS and readable(ln)]
     profile = classifier.classify([lines[i] for i in index])
     profile.evidence = [replace(e, line_index=index[e.line_index]) for e in profile.evidence]
     return profile
+
+
+def unread_warnings(lines: list[ScriptLine]) -> list[str]:
+    """Said with the profile when content was left out because the classifier cannot read it."""
+    from valuedesk.languages import name
+
+    left = [ln for ln in lines if ln.kind in CONTENT_KINDS and not readable(ln)]
+    if not left:
+        return []
+    langs = ", ".join(sorted({name(ln.language) for ln in left}))
+    read = sum(1 for ln in lines if ln.kind in CONTENT_KINDS and readable(ln))
+    if not read:
+        return [f"the values were not read: everything said or written is in {langs}, which the value "
+                "classifier cannot read (it reads English; install the multilingual Whisper model to translate "
+                "speech)"]  # fmt: skip
+    return [f"{len(left)} line(s) in {langs} are shown but not read for values (no English translation)"]
+
+
+def mark_text_languages(lines: list[ScriptLine]) -> list[ScriptLine]:
+    """On-screen text and captions get their language when it can be told (py3langid)."""
+    from valuedesk.transcribe.languages import text_language
+
+    return [replace(ln, language=text_language(ln.text)) for ln in lines]
 
 
 def post_lines(post: PostInfo, duration_ms: int) -> list[ScriptLine]:

@@ -10,7 +10,9 @@ DEVICES = ("auto", "cpu", "cuda")
 
 @dataclass
 class AnalysisSettings:
-    asr_model_dir: str | None = None  # a local CTranslate2 Whisper folder; None = packaged tiny.en
+    asr_model: str | None = (
+        None  # a name from `valuedesk models` (tiny.en, base) or a Whisper folder; None = tiny.en
+    )
     device: str = "auto"  # auto | cpu | cuda (ASR and classifier)
     compute_type: str = "auto"  # CTranslate2 compute type; auto = int8 on CPU, float16 on CUDA
     threads: int = 0  # 0 = all cores
@@ -31,4 +33,7 @@ class AnalysisSettings:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AnalysisSettings:
         known = {f.name for f in fields(cls)}
+        data = dict(data)
+        if "asr_model_dir" in data and "asr_model" not in data:  # runs saved before issue 11
+            data["asr_model"] = data.pop("asr_model_dir")
         return cls(**{k: v for k, v in data.items() if k in known})

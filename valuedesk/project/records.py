@@ -36,6 +36,8 @@ class AnalysisRecord:
     words: list[Word] = field(default_factory=list)
     thumbnails: list[tuple[int, bytes]] = field(default_factory=list)  # (t_ms, jpeg)
     language: str = ""
+    languages: dict[str, float] = field(default_factory=dict)  # code -> seconds of speech
+    warnings: list[str] = field(default_factory=list)  # said with the profile (lost speech, languages)
     stage_versions: dict[str, str] = field(default_factory=dict)
     models: dict[str, str] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)

@@ -157,8 +157,18 @@ def _m2_claims_and_canonical_paths(db: sqlite_utils.Database) -> None:
     db.table("videos").create_index(["path_raw"], if_not_exists=True)
 
 
+def _m3_languages(db: sqlite_utils.Database) -> None:
+    """Speech in any language: each line's language and English rendering; per run the seconds
+    of speech per language and the transcription's warnings (speech heard but not transcribed)."""
+    db.table("script_lines").add_column("language", str, not_null_default="")
+    db.table("script_lines").add_column("translation", str, not_null_default="")
+    db.table("runs").add_column("languages_json", str, not_null_default="{}")
+    db.table("runs").add_column("warnings_json", str, not_null_default="[]")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m1_initial,
     _m2_claims_and_canonical_paths,
+    _m3_languages,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

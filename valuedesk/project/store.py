@@ -258,6 +258,8 @@ class Project:
                         "settings_json": json.dumps(rec.settings),
                         "timings_json": json.dumps(rec.timings),
                         "language": rec.language,
+                        "languages_json": json.dumps(rec.languages),
+                        "warnings_json": json.dumps(rec.warnings, ensure_ascii=False),
                         "error": "",
                     }
                 )
@@ -272,6 +274,8 @@ class Project:
                     "kind": ln.kind,
                     "speaker": ln.speaker,
                     "text": ln.text,
+                    "language": ln.language,
+                    "translation": ln.translation,
                 }
                 for i, ln in enumerate(rec.lines)
             )
@@ -397,7 +401,15 @@ class Project:
         if rid is None:
             return []
         return [
-            ScriptLine(r["start_ms"], r["end_ms"], r["kind"], r["speaker"] or "", r["text"])
+            ScriptLine(
+                r["start_ms"],
+                r["end_ms"],
+                r["kind"],
+                r["speaker"] or "",
+                r["text"],
+                language=r["language"] or "",
+                translation=r["translation"] or "",
+            )  # fmt: skip
             for r in self.db.query("SELECT * FROM script_lines WHERE run_id = ? ORDER BY idx", [rid])
         ]
 

@@ -341,9 +341,13 @@ def video_json(r: VideoReading) -> dict[str, Any]:
                 "kind": ln.kind,
                 "speaker": ln.speaker,
                 "text": ln.text,
+                "language": ln.language,
+                "translation": ln.translation,
             }
             for i, ln in enumerate(r.lines)
         ],
+        "languages": r.languages,
+        "warnings": r.warnings,
     }
 
 

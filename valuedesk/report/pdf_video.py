@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
+from valuedesk.languages import describe as describe_languages
 from valuedesk.project.store import Project
 from valuedesk.report.common import (
     CONTRA_RED,
@@ -90,6 +91,12 @@ def _header(reading: VideoReading, thumbs: Thumbs, notable: list[ValueReading]) 
     ]
     if caption:
         rows.append(f'<p><span class="muted">Caption:</span> {esc(caption)}</p>')
+    if reading.languages:
+        rows.append(
+            f'<p class="small"><span class="muted">Speech:</span> {esc(describe_languages(reading.languages))}</p>'
+        )
+    for warning in reading.warnings:  # what the profile must be read with: lost speech, unread language
+        rows.append(f'<p class="small" style="color:{CONTRA_RED}">⚠ {esc(warning)}</p>')
     rows.append(f'<p class="muted small">File: {esc(v.get("file_name") or "")}</p>')
     text = "".join(rows)
     if not img:

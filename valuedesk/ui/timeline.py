@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from valuedesk.languages import name as language_name
 from valuedesk.script import ScriptLine, format_ms
 
 LINE_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -90,6 +91,12 @@ def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
         return None
     alternatives = "|".join(re.escape(w) for w in sorted(stems, key=len, reverse=True))
     return re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE)
+
+
+def shown_text(ln: ScriptLine) -> str:
+    """A line as the script shows it: non-English lines with their language and English rendering."""
+    tag = f"({language_name(ln.language)}) " if ln.language not in ("", "en") else ""
+    return tag + ln.text + (f"\n↳ English: {ln.translation}" if ln.translation else "")
 
 
 class ScriptModel(QAbstractListModel):
@@ -132,9 +139,11 @@ class ScriptModel(QAbstractListModel):
             return self.mark_color if row in self.marked else None
         if role == Qt.ItemDataRole.DisplayRole:
             who = f"{ln.speaker.upper()}: " if ln.speaker else ""
-            return f"{format_ms(ln.start_ms)}  [{KIND_TAGS[ln.kind][0]}]  {who}{ln.text}"
+            return f"{format_ms(ln.start_ms)}  [{KIND_TAGS[ln.kind][0]}]  {who}{shown_text(ln)}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{format_ms(ln.start_ms)}–{format_ms(ln.end_ms)} · {KIND_TAGS[ln.kind][0]}\n{ln.text}"
+            return (
+                f"{format_ms(ln.start_ms)}–{format_ms(ln.end_ms)} · {KIND_TAGS[ln.kind][0]}\n{shown_text(ln)}"
+            )
         return None
 
     def touch(self, rows: Iterable[int | None]) -> None:
@@ -192,7 +201,9 @@ class LineDelegate(QStyledItemDelegate):
         if h is None:
             ln: ScriptLine = index.data(LINE_ROLE)
             fm = QFontMetrics(self.font)
-            br = fm.boundingRect(QRect(0, 0, self._text_w(width), 100_000), Qt.TextFlag.TextWordWrap, ln.text)
+            br = fm.boundingRect(
+                QRect(0, 0, self._text_w(width), 100_000), Qt.TextFlag.TextWordWrap, shown_text(ln)
+            )
             h = max(br.height(), fm.height()) + 2 * self.PAD
             self._heights[row] = h
         return QSize(width, h)
@@ -265,12 +276,14 @@ class LineDelegate(QStyledItemDelegate):
         p.setFont(text_font)
         p.setPen(fg)
         tr = QRect(r.left() + self.text_x(), top, self._text_w(r.width()), r.height() - 2 * self.PAD)
-        spans = self.hit_spans(ln.text)
+        spans = self.hit_spans(shown_text(ln))
         if spans:
-            self._draw_hits(p, tr, ln.text, text_font, spans)
+            self._draw_hits(p, tr, shown_text(ln), text_font, spans)
         else:
             p.drawText(
-                tr, Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, ln.text
+                tr,
+                Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                shown_text(ln),
             )
         p.restore()
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from valuedesk.languages import describe as describe_languages
 from valuedesk.project.store import Project
 from valuedesk.review import REVIEWER, video_reading
 from valuedesk.script import render_line_body
@@ -216,6 +217,12 @@ class ValuePanel(QWidget):
                 if self._scores
                 else f" · <i>{_esc(NO_READING.get(str(video.get('status')), 'not analysed yet'))}</i>"
             )
+            + (
+                f"<br><small>Speech: {_esc(describe_languages(reading.languages))}</small>"
+                if reading.languages
+                else ""
+            )
+            + "".join(f'<br><small style="color:#B3261E">⚠ {_esc(w)}</small>' for w in reading.warnings)
         )
 
         self.radar.set_profile(
