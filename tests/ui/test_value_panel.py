@@ -178,3 +178,40 @@ def test_label_cells_explain_their_label(qtbot, project, panel: ValuePanel) -> N
     against = next(tip for text, tip in tips.items() if "goes against" in text)
     assert against.startswith("−1 goes against:")
     assert any(tip.startswith("0 absent:") for tip in tips.values())
+
+
+def test_languages_and_warnings_are_shown(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A German line keeps its text and shows its English rendering; the header says which
+    languages were spoken and what the profile must be read with."""
+    from valuedesk.project.records import AnalysisRecord, ScoreRow
+    from valuedesk.script import ScriptLine
+    from valuedesk.ui.timeline import ScriptTimeline
+    from valuedesk.values import VALUES
+
+    lines = [
+        ScriptLine(0, 2000, "speech", "A", "Hey guys", language="en"),
+        ScriptLine(
+            2000, 5000, "speech", "A", "Das ist mein Hund", language="de", translation="This is my dog"
+        ),
+    ]
+    rec = AnalysisRecord(
+        lines=lines,
+        scores=[ScoreRow(v.id, 0.1, 0) for v in VALUES],
+        evidence=[],
+        language="de",
+        languages={"de": 3.0, "en": 2.0},
+        warnings=["voice activity detection heard 4 s of speech with no transcript (6.0–10.0 s)"],
+    )
+    with Project.open(tmp_path / "p.vdproj") as p:
+        vid = p.add_video(tmp_path / "v.mp4", sha256="a" * 64, size_bytes=1, creator="")
+        p.save_analysis(vid, rec)
+        panel = ValuePanel()
+        qtbot.addWidget(panel)
+        panel.load(p, vid)
+        header = panel.header.text()
+        assert "Speech: German 3.0 s, English 2.0 s" in header and "no transcript" in header
+        script = ScriptTimeline()
+        qtbot.addWidget(script)
+        script.set_lines(p.script_lines(vid))
+        shown = script.model.data(script.model.index(1, 0))
+        assert "(German) Das ist mein Hund" in shown and "↳ English: This is my dog" in shown
