@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "valuedesk.cli.scripts",  # score
     "valuedesk.cli.reports",  # report, export
     "valuedesk.cli.speech_models",  # models
+    "valuedesk.cli.maintenance",  # check
 )
 
 DEFAULT_PROJECT = "valuedesk.vdproj"

@@ -125,9 +125,10 @@ class Project:
             raise ProjectError(
                 f"{self.path}: made by a newer ValueDesk (schema {version} > {SCHEMA_VERSION}); update ValueDesk"
             )
-        check = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise ProjectError(f"{self.path}: the project file is damaged ({check})")
+        if needs_quick_check(self.path):
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise ProjectError(f"{self.path}: the project file is damaged ({check})")
         if self.readonly:
             if version < SCHEMA_VERSION:
                 raise ProjectError(
@@ -533,6 +534,25 @@ class Project:
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024  # ≈ 4,000 videos; reading all of it costs ≈ 0.2 s per 32 MB
+
+
+def needs_quick_check(path: Path) -> bool:
+    """Whole-file quick_check on open only where it is cheap or called for: small files, and any
+    file whose write-ahead log was left non-empty (a crash, or another program writing now).
+    A large file that closed cleanly is checked on demand (`valuedesk check`); damage found while
+    reading is still reported, in words, by `connection.explain`."""
+    if os.environ.get("VALUEDESK_QUICK_CHECK", "").strip().lower() == "always":
+        return True
+    try:
+        if path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+            return True
+        wal = path.with_name(path.name + "-wal")
+        return wal.exists() and wal.stat().st_size > 0
+    except OSError:
+        return True
 
 
 def _header(path: Path) -> bytes:

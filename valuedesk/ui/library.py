@@ -63,7 +63,11 @@ def status_word(video: dict[str, Any]) -> str:
 
 def top_values(project: Project, video_id: int, n: int = 3) -> tuple[str, str]:
     """(short text, tooltip): strongest endorsed values by score, then contradicted ones."""
-    cells = label_table(project, [video_id]).get(video_id, {})
+    return top_values_of(label_table(project, [video_id]).get(video_id, {}), n)
+
+
+def top_values_of(cells: dict[str, Any], n: int = 3) -> tuple[str, str]:
+    """`top_values` from one video's label cells (the library reads all videos' cells in one query)."""
     if not cells:
         return "", ""
     eff = {k: c.effective for k, c in cells.items()}
@@ -179,30 +183,29 @@ class LibraryPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Rebuild the tree, keeping the selection and which creators are folded."""
+        """Rebuild the tree (every video, with its labels read in one query), keeping the selection
+        and which creators are folded; the value filter and search then only hide rows."""
         keep = self.current_video_id()
         folded = {name for name, item in self._creators.items() if not item.isExpanded()}
         self.tree.blockSignals(True)
+        self.tree.setUpdatesEnabled(False)
         self.tree.clear()
         self._items.clear()
         self._creators.clear()
         self._titles.clear()
         if self.project is None:
             self.summary.setText("No project open.")
+            self.tree.setUpdatesEnabled(True)
             self.tree.blockSignals(False)
             return
-        allowed = self._shown_ids()
         videos = self.project.videos()
-        shown = 0
+        cells = label_table(self.project)  # every row's labels in two queries, not two per row
         for video in videos:
             vid = int(video["id"])
-            self._titles[vid] = str(video.get("title") or video.get("file_name") or f"video {vid}")
-            if allowed is not None and vid not in allowed:
-                continue
             creator = str(video.get("creator") or "Unknown creator")
             parent = self._creators.get(creator)
             if parent is None:
-                parent = QTreeWidgetItem(self.tree, [creator])
+                parent = QTreeWidgetItem([creator])
                 parent.setData(0, ROLE, ("creator", creator))
                 font = parent.font(0)
                 font.setBold(True)
@@ -211,15 +214,39 @@ class LibraryPanel(QWidget):
             item = QTreeWidgetItem(parent)
             item.setData(0, ROLE, ("video", vid))
             self._items[vid] = item
-            self._fill(item, video)
-            shown += 1
+            self._fill(item, video, cells.get(vid, {}))
+        self.tree.addTopLevelItems(list(self._creators.values()))  # one insertion, not one per creator
         for name, parent in self._creators.items():
-            parent.setText(0, f"{name} ({parent.childCount()})")
             parent.setExpanded(name not in folded)
-        self._show_summary(videos, shown if allowed is not None else None)
-        if keep is not None and keep in self._items:
+        self._apply_filter(videos)
+        if keep is not None and keep in self._items and not self._items[keep].isHidden():
             self.tree.setCurrentItem(self._items[keep])
+        self.tree.setUpdatesEnabled(True)
         self.tree.blockSignals(False)
+
+    def _apply_filter(self, videos: list[dict[str, Any]] | None = None) -> None:
+        """Show the rows passing the value filter and the search; hide the others (no rebuild)."""
+        if self.project is None:
+            return
+        allowed = self._shown_ids()
+        self.tree.setUpdatesEnabled(False)
+        shown = 0
+        for name, parent in self._creators.items():
+            visible = 0
+            for i in range(parent.childCount()):
+                child = parent.child(i)
+                assert child is not None  # i < childCount()
+                hide = allowed is not None and int(child.data(0, ROLE)[1]) not in allowed
+                if child.isHidden() != hide:
+                    child.setHidden(hide)
+                visible += not hide
+            parent.setHidden(visible == 0)
+            parent.setText(0, f"{name} ({visible})")
+            shown += visible
+        self.tree.setUpdatesEnabled(True)
+        self._show_summary(
+            videos if videos is not None else self.project.videos(), shown if allowed is not None else None
+        )
 
     def _show_summary(self, videos: list[dict[str, Any]], shown: int | None = None) -> None:
         """The footer, from the statuses as stored now (called on every change, not only on rebuild)."""
@@ -236,16 +263,19 @@ class LibraryPanel(QWidget):
         """A theme switch: every row is re-coloured from the new palette (no stale text colours)."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self.project is not None:
-            for vid, item in self._items.items():
-                with contextlib.suppress(ProjectError):
-                    self._fill(item, self.project.video(vid))
+            with contextlib.suppress(ProjectError):
+                cells = label_table(self.project)
+                for video in self.project.videos():
+                    item = self._items.get(int(video["id"]))
+                    if item is not None:
+                        self._fill(item, video, cells.get(int(video["id"]), {}))
 
     def refresh_video(self, video_id: int) -> None:
-        """One video's status/values changed: update its row (rebuild if it is new or filtered)."""
+        """One video's status/values changed: update its row (rebuild only if it is new or gone)."""
         item = self._items.get(video_id)
         if self.project is None:
             return
-        if item is None or self._shown_ids() is not None:
+        if item is None:
             self.refresh()
             return
         try:
@@ -254,9 +284,11 @@ class LibraryPanel(QWidget):
             self.refresh()
             return
         self._fill(item, video)
-        self._show_summary(self.project.videos())
+        self._apply_filter()  # its labels may now pass or fail the value filter
 
-    def _fill(self, item: QTreeWidgetItem, video: dict[str, Any]) -> None:
+    def _fill(
+        self, item: QTreeWidgetItem, video: dict[str, Any], cells: dict[str, Any] | None = None
+    ) -> None:
         assert self.project is not None
         vid = int(video["id"])
         title = str(video.get("title") or video.get("file_name") or f"video {vid}")
@@ -274,7 +306,7 @@ class LibraryPanel(QWidget):
         duration = int(video.get("duration_ms") or 0)
         item.setText(2, format_ms(duration) if duration else "")
         if video.get("current_run_id") is not None:
-            text, tip = top_values(self.project, vid)
+            text, tip = top_values_of(cells) if cells is not None else top_values(self.project, vid)
         else:
             text, tip = "", ""
         item.setText(3, text)
@@ -308,12 +340,12 @@ class LibraryPanel(QWidget):
     def _filters_changed(self) -> None:
         self.label_filter.setEnabled(self.value_filter.currentData() is not None)
         if self._search_ids is not None:
-            self.run_search()  # the hits list follows the filter too; it rebuilds the tree
+            self.run_search()  # the hits list follows the filter too
         else:
-            self.refresh()
+            self._apply_filter()
 
     def visible_video_ids(self) -> list[int]:
-        return list(self._items)
+        return [vid for vid, item in self._items.items() if not item.isHidden()]
 
     # ----------------------------------------------------------------- search
     def run_search(self) -> None:
@@ -326,7 +358,7 @@ class LibraryPanel(QWidget):
             self._search_ids = None
             self.hits_box.hide()
             if was_on:
-                self.refresh()
+                self._apply_filter()
             self.search_changed.emit([])
             return
         allowed = self._allowed_ids()
@@ -338,7 +370,7 @@ class LibraryPanel(QWidget):
             self.hits_box.show()
             return
         found = [hit for hit in found if allowed is None or hit.video_id in allowed][:200]
-        self.refresh()
+        self._apply_filter()
         self.search_changed.emit(text.split())
         for hit in found:
             title = self._titles.get(hit.video_id, f"video {hit.video_id}")
@@ -385,12 +417,13 @@ class LibraryPanel(QWidget):
                 for i in range(item.childCount()):
                     child = item.child(i)
                     assert child is not None  # i < childCount()
-                    out.append(int(child.data(0, ROLE)[1]))
+                    if not child.isHidden():  # a filtered-out video is not selected with its creator
+                        out.append(int(child.data(0, ROLE)[1]))
         return list(dict.fromkeys(out))  # a creator row and its videos both selected: each video once
 
     def select_video(self, video_id: int, *, emit: bool = True) -> bool:
         item = self._items.get(video_id)
-        if item is None:
+        if item is None or item.isHidden():
             return False
         self.tree.blockSignals(not emit)
         self.tree.setCurrentItem(item)
