@@ -369,12 +369,35 @@ def label_table(project: Project, video_ids: list[int] | None = None) -> dict[in
 
 
 def videos_with_label(project: Project, value_id: str, labels: tuple[int, ...] | list[int]) -> set[int]:
-    """Analysed videos whose effective label for a value is one of `labels`."""
-    return {
-        vid
-        for vid, cells in label_table(project).items()
-        if value_id in cells and cells[value_id].effective in labels
+    """Analysed videos whose effective label for a value is one of `labels`: the model's matching
+    labels straight from an index (value, label), then that value's (few) label reviews on top."""
+    wanted = [int(x) for x in labels]
+    if not wanted:
+        return set()
+    found = {
+        int(r[0])
+        for r in project.db.execute(
+            "SELECT v.id FROM value_scores s JOIN videos v ON v.current_run_id = s.run_id "
+            f"WHERE s.value_id = ? AND s.label IN ({','.join('?' * len(wanted))})",
+            [value_id, *wanted],
+        ).fetchall()
     }
+    by_video: dict[int, list[dict[str, Any]]] = {}
+    for vid, action, after in project.db.execute(
+        "SELECT r.video_id, r.action, r.after_json FROM reviews r JOIN videos v ON v.id = r.video_id "
+        "WHERE r.action = 'label' AND r.undone = 0 AND r.value_id = ? AND v.current_run_id IS NOT NULL "
+        "ORDER BY r.id",
+        [value_id],
+    ).fetchall():
+        by_video.setdefault(int(vid), []).append(
+            {"value_id": value_id, "action": action, "after_json": after}
+        )
+    for vid, rows in by_video.items():  # a reviewed label replaces the model's, either way
+        if _reviewed_labels(rows).get(value_id) in wanted:
+            found.add(vid)
+        else:
+            found.discard(vid)
+    return found
 
 
 def reviewed_examples(project: Project) -> list[ReviewedExample]:

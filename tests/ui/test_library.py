@@ -125,3 +125,33 @@ def test_helpers() -> None:
 def test_top_values_of_unanalysed_video_is_empty(library: Any) -> None:
     _panel, project, ids = library
     assert top_values(project, ids[2]) == ("", "")
+
+
+def test_large_projects_open_folded_and_make_rows_on_demand(
+    qtbot: Any, project_file: tuple[Path, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From LAZY_FROM videos (10,000 in a research project) the library opens with creators folded
+    and makes a creator's rows when it is expanded or one of its videos is selected; filters and
+    counts still cover every video."""
+    from valuedesk.ui import library as lib
+
+    monkeypatch.setattr(lib, "LAZY_FROM", 2)
+    path, ids = project_file
+    with Project.open(path) as project:
+        panel = LibraryPanel()
+        qtbot.addWidget(panel)
+        panel.set_project(project)
+        assert not panel._items and all(not c.isExpanded() for c in panel._creators.values())
+        assert panel._creators["kidcars"].text(0) == "kidcars (1)" and sorted(panel.visible_video_ids()) == ids
+        panel.tree.setCurrentItem(panel._creators["bestfriends"])
+        assert panel.selected_video_ids() == [ids[1]]  # a folded creator's videos, rows or not
+        panel._creators["kidcars"].setExpanded(True)
+        assert set(panel._items) == {ids[0]}
+        with qtbot.waitSignal(panel.video_selected) as sel:
+            assert panel.select_video(ids[1])
+        assert sel.args == [ids[1]] and panel._creators["bestfriends"].isExpanded()
+        panel.set_filter("humility", "goes against")
+        assert panel._creators["newcomer"].isHidden() and panel._creators["kidcars"].text(0) == "kidcars (1)"
+        assert sorted(panel.visible_video_ids()) == ids[:2]
+        panel.set_filter(None)
+        assert not panel._creators["newcomer"].isHidden()

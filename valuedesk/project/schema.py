@@ -166,9 +166,17 @@ def _m3_languages(db: sqlite_utils.Database) -> None:
     db.table("runs").add_column("warnings_json", str, not_null_default="[]")
 
 
+def _m4_filter_indexes(db: sqlite_utils.Database) -> None:
+    """Research-size projects: the value filter reads (value, label) from an index, and joins a
+    video to its current run through one."""
+    db.table("value_scores").create_index(["value_id", "label"], if_not_exists=True)
+    db.table("videos").create_index(["current_run_id"], if_not_exists=True)
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m1_initial,
     _m2_claims_and_canonical_paths,
     _m3_languages,
+    _m4_filter_indexes,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

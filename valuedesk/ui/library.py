@@ -83,6 +83,9 @@ def top_values_of(cells: dict[str, Any], n: int = 3) -> tuple[str, str]:
     return ", ".join(parts) or "no value found", tip or "no value found"
 
 
+LAZY_FROM = 2000  # from this many videos the library opens with creators folded, rows made on expand
+
+
 class LibraryPanel(QWidget):
     """Creators and their videos; emits what the user picked. Drop files or folders to import them."""
 
@@ -99,9 +102,11 @@ class LibraryPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.project: Project | None = None
-        self._items: dict[int, QTreeWidgetItem] = {}
+        self._items: dict[int, QTreeWidgetItem] = {}  # rows made so far (a creator's, on expand)
         self._creators: dict[str, QTreeWidgetItem] = {}
         self._titles: dict[int, str] = {}
+        self._videos: dict[str, list[dict[str, Any]]] = {}  # creator -> video rows, all of them
+        self._creator_of: dict[int, str] = {}
         self._search_ids: set[int] | None = None  # while a search is on: the videos with a matching line
         self.setAcceptDrops(True)
 
@@ -140,6 +145,7 @@ class LibraryPanel(QWidget):
         for col in (1, 2):
             head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.currentItemChanged.connect(self._current_changed)
+        self.tree.itemExpanded.connect(self._expanded)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
 
@@ -183,46 +189,77 @@ class LibraryPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Rebuild the tree (every video, with its labels read in one query), keeping the selection
-        and which creators are folded; the value filter and search then only hide rows."""
+        """Rebuild the tree, keeping the selection and which creators are folded. Creator rows are
+        made for all; a creator's video rows when it is expanded (all of them in a project of up to
+        LAZY_FROM videos, which opens expanded), each creator's labels in one query."""
         keep = self.current_video_id()
-        folded = {name for name, item in self._creators.items() if not item.isExpanded()}
+        was = {name: item.isExpanded() for name, item in self._creators.items()}
         self.tree.blockSignals(True)
         self.tree.setUpdatesEnabled(False)
         self.tree.clear()
         self._items.clear()
         self._creators.clear()
         self._titles.clear()
+        self._videos.clear()
+        self._creator_of.clear()
         if self.project is None:
             self.summary.setText("No project open.")
             self.tree.setUpdatesEnabled(True)
             self.tree.blockSignals(False)
             return
         videos = self.project.videos()
-        cells = label_table(self.project)  # every row's labels in two queries, not two per row
         for video in videos:
             vid = int(video["id"])
             creator = str(video.get("creator") or "Unknown creator")
-            parent = self._creators.get(creator)
-            if parent is None:
-                parent = QTreeWidgetItem([creator])
-                parent.setData(0, ROLE, ("creator", creator))
-                font = parent.font(0)
-                font.setBold(True)
-                parent.setFont(0, font)
-                self._creators[creator] = parent
-            item = QTreeWidgetItem(parent)
-            item.setData(0, ROLE, ("video", vid))
-            self._items[vid] = item
-            self._fill(item, video, cells.get(vid, {}))
+            self._videos.setdefault(creator, []).append(video)
+            self._creator_of[vid] = creator
+            self._titles[vid] = str(video.get("title") or video.get("file_name") or f"video {vid}")
+        for creator in self._videos:
+            parent = QTreeWidgetItem([creator])
+            parent.setData(0, ROLE, ("creator", creator))
+            parent.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+            font = parent.font(0)
+            font.setBold(True)
+            parent.setFont(0, font)
+            self._creators[creator] = parent
         self.tree.addTopLevelItems(list(self._creators.values()))  # one insertion, not one per creator
+        small = len(videos) < LAZY_FROM
         for name, parent in self._creators.items():
-            parent.setExpanded(name not in folded)
+            if was.get(name, small) or (keep is not None and self._creator_of.get(keep) == name):
+                self._populate(name)
+                parent.setExpanded(True)
         self._apply_filter(videos)
         if keep is not None and keep in self._items and not self._items[keep].isHidden():
             self.tree.setCurrentItem(self._items[keep])
         self.tree.setUpdatesEnabled(True)
         self.tree.blockSignals(False)
+
+    def _populate(self, creator: str) -> None:
+        """Make a creator's video rows (once), with their labels read in one query."""
+        parent = self._creators.get(creator)
+        if parent is None or self.project is None or parent.childCount():
+            return
+        rows = self._videos.get(creator, [])
+        cells = label_table(self.project, [int(v["id"]) for v in rows if v.get("current_run_id") is not None])
+        allowed = self._shown_ids()
+        for video in rows:
+            vid = int(video["id"])
+            item = QTreeWidgetItem(parent)
+            item.setData(0, ROLE, ("video", vid))
+            self._items[vid] = item
+            self._fill(item, video, cells.get(vid, {}))
+            item.setHidden(allowed is not None and vid not in allowed)
+
+    def _expanded(self, item: QTreeWidgetItem) -> None:
+        data = item.data(0, ROLE)
+        if data and data[0] == "creator":
+            self._populate(str(data[1]))
+
+    def _item_for(self, video_id: int) -> QTreeWidgetItem | None:
+        creator = self._creator_of.get(video_id)
+        if creator is not None:
+            self._populate(creator)
+        return self._items.get(video_id)
 
     def _apply_filter(self, videos: list[dict[str, Any]] | None = None) -> None:
         """Show the rows passing the value filter and the search; hide the others (no rebuild)."""
@@ -232,21 +269,20 @@ class LibraryPanel(QWidget):
         self.tree.setUpdatesEnabled(False)
         shown = 0
         for name, parent in self._creators.items():
-            visible = 0
-            for i in range(parent.childCount()):
-                child = parent.child(i)
-                assert child is not None  # i < childCount()
-                hide = allowed is not None and int(child.data(0, ROLE)[1]) not in allowed
-                if child.isHidden() != hide:
+            ids = [int(v["id"]) for v in self._videos.get(name, [])]
+            visible = len(ids) if allowed is None else sum(1 for vid in ids if vid in allowed)
+            for vid in ids:
+                child = self._items.get(vid)
+                hide = allowed is not None and vid not in allowed
+                if child is not None and child.isHidden() != hide:
                     child.setHidden(hide)
-                visible += not hide
             parent.setHidden(visible == 0)
             parent.setText(0, f"{name} ({visible})")
             shown += visible
         self.tree.setUpdatesEnabled(True)
-        self._show_summary(
-            videos if videos is not None else self.project.videos(), shown if allowed is not None else None
-        )
+        if videos is None:  # the rows as last read (refresh_video keeps them current): no 10,000-row query
+            videos = [v for rows in self._videos.values() for v in rows]
+        self._show_summary(videos, shown if allowed is not None else None)
 
     def _show_summary(self, videos: list[dict[str, Any]], shown: int | None = None) -> None:
         """The footer, from the statuses as stored now (called on every change, not only on rebuild)."""
@@ -272,10 +308,9 @@ class LibraryPanel(QWidget):
 
     def refresh_video(self, video_id: int) -> None:
         """One video's status/values changed: update its row (rebuild only if it is new or gone)."""
-        item = self._items.get(video_id)
         if self.project is None:
             return
-        if item is None:
+        if video_id not in self._creator_of:
             self.refresh()
             return
         try:
@@ -283,7 +318,11 @@ class LibraryPanel(QWidget):
         except ProjectError:
             self.refresh()
             return
-        self._fill(item, video)
+        rows = self._videos.get(self._creator_of[video_id], [])
+        rows[:] = [video if int(v["id"]) == video_id else v for v in rows]  # later-made rows see it too
+        item = self._items.get(video_id)
+        if item is not None:  # else its creator's rows are not made yet: nothing on screen to update
+            self._fill(item, video)
         self._apply_filter()  # its labels may now pass or fail the value filter
 
     def _fill(
@@ -334,8 +373,10 @@ class LibraryPanel(QWidget):
         self.value_filter.blockSignals(True)
         self.value_filter.setCurrentIndex(max(0, self.value_filter.findData(value_id)) if value_id else 0)
         self.value_filter.blockSignals(False)
+        self.label_filter.blockSignals(True)
         self.label_filter.setCurrentIndex(max(0, self.label_filter.findText(label)))
-        self._filters_changed()
+        self.label_filter.blockSignals(False)
+        self._filters_changed()  # once, not once per combo box
 
     def _filters_changed(self) -> None:
         self.label_filter.setEnabled(self.value_filter.currentData() is not None)
@@ -345,7 +386,8 @@ class LibraryPanel(QWidget):
             self._apply_filter()
 
     def visible_video_ids(self) -> list[int]:
-        return [vid for vid, item in self._items.items() if not item.isHidden()]
+        allowed = self._shown_ids()
+        return [vid for vid in self._creator_of if allowed is None or vid in allowed]
 
     # ----------------------------------------------------------------- search
     def run_search(self) -> None:
@@ -413,18 +455,22 @@ class LibraryPanel(QWidget):
             data = item.data(0, ROLE)
             if data and data[0] == "video":
                 out.append(int(data[1]))
-            elif data and data[0] == "creator":
-                for i in range(item.childCount()):
-                    child = item.child(i)
-                    assert child is not None  # i < childCount()
-                    if not child.isHidden():  # a filtered-out video is not selected with its creator
-                        out.append(int(child.data(0, ROLE)[1]))
+            elif data and data[0] == "creator":  # its shown videos, also those not made into rows yet
+                allowed = self._shown_ids()
+                out.extend(
+                    int(v["id"])
+                    for v in self._videos.get(str(data[1]), [])
+                    if allowed is None or int(v["id"]) in allowed
+                )
         return list(dict.fromkeys(out))  # a creator row and its videos both selected: each video once
 
     def select_video(self, video_id: int, *, emit: bool = True) -> bool:
-        item = self._items.get(video_id)
+        item = self._item_for(video_id)
         if item is None or item.isHidden():
             return False
+        parent = item.parent()
+        if parent is not None and not parent.isExpanded():
+            parent.setExpanded(True)
         self.tree.blockSignals(not emit)
         self.tree.setCurrentItem(item)
         self.tree.blockSignals(False)
