@@ -43,7 +43,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 extras="[multilingual]"
-[ "$job" = test ] && extras="[test,multilingual]"
+[ "$job" = test ] && extras="[test,multilingual,cluster]"
 stamp=".venv/.valuedesk-installed$extras"
 want="$(cat pyproject.toml packaging/setup.sh | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then

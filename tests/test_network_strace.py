@@ -254,6 +254,25 @@ def _script_kinds(project: Path) -> set[str]:
 # ----------------------------------------------------------------------------- the tests
 @needs_strace
 @pytest.mark.slow
+def test_ray_batch_makes_no_network_calls(net_clip: ClipTruth, tmp_path: Path) -> None:
+    """`batch --ray local`: Ray's services and actors, all followed by strace -f. Left alone Ray
+    connects towards 8.8.8.8, binds to the machine's address and probes cloud metadata
+    (169.254.169.254); valuedesk/pipeline/pools.py keeps it on loopback."""
+    pytest.importorskip("ray")
+    project = tmp_path / "ray.vdproj"
+    log_path = tmp_path / "strace.log"
+    cmd = [*_valuedesk(), "batch", "--project", str(project), "--ray", "local", "--workers", "1", "--no-ocr", str(net_clip.path)]  # fmt: skip
+    proc = _strace(cmd, log_path, _clean_env(tmp_path / "home"), cwd=tmp_path, timeout=400)
+    assert proc.returncode == 0, f"valuedesk batch failed ({proc.returncode}):\n{proc.stderr[-4000:]}"
+    log = parse_network_log(log_path.read_text(errors="replace"))
+    assert any("raylet" in e or "gcs_server" in e for e in log.execs), f"Ray did not start: {log.execs[:10]}"
+    assert "speech" in _script_kinds(project)
+    print(f"\nbatch --ray local: {log.summary()}")
+    _assert_offline(log, "valuedesk batch --ray local", log_path)
+
+
+@needs_strace
+@pytest.mark.slow
 def test_analyze_makes_no_network_calls(analyzed: AnalyzeRun) -> None:
     # the models really ran: speech came from Whisper, the caption from OCR
     assert {"speech", "onscreen"} <= _script_kinds(analyzed.project)

@@ -142,7 +142,9 @@ def test_large_projects_open_folded_and_make_rows_on_demand(
         qtbot.addWidget(panel)
         panel.set_project(project)
         assert not panel._items and all(not c.isExpanded() for c in panel._creators.values())
-        assert panel._creators["kidcars"].text(0) == "kidcars (1)" and sorted(panel.visible_video_ids()) == ids
+        assert (
+            panel._creators["kidcars"].text(0) == "kidcars (1)" and sorted(panel.visible_video_ids()) == ids
+        )
         panel.tree.setCurrentItem(panel._creators["bestfriends"])
         assert panel.selected_video_ids() == [ids[1]]  # a folded creator's videos, rows or not
         panel._creators["kidcars"].setExpanded(True)

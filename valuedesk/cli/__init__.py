@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "valuedesk.cli.reports",  # report, export
     "valuedesk.cli.speech_models",  # models
     "valuedesk.cli.maintenance",  # check
+    "valuedesk.cli.corpus",  # batch
 )
 
 DEFAULT_PROJECT = "valuedesk.vdproj"
