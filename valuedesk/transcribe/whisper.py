@@ -126,6 +126,9 @@ def _split_runs(base: _Run, changed: list[_Run], duration_ms: int) -> list[_Run]
     out: list[_Run] = []
     cursor = 0
     for c in sorted(changed, key=lambda r: r.span.start_ms):
+        if c.span.end_ms <= cursor:
+            continue  # inside a stretch already cut out
+        c = _Run(Span(max(cursor, c.span.start_ms), c.span.end_ms), c.language, c.probability)
         if c.span.start_ms > cursor:
             out.append(_Run(Span(cursor, c.span.start_ms), base.language, base.probability))
         out.append(c)
@@ -339,18 +342,19 @@ class Transcriber:
         if helper is None:
             return [run], segments
         changed: list[_Run] = []
-        for span in group_spans(regions):
-            inside = [
-                seg
-                for seg, _ in segments
-                if seg.end * 1000 > span.start_ms and seg.start * 1000 < span.end_ms
-            ]
-            sure = [
-                seg
-                for seg in inside
-                if not _unsure([float(w.probability) for w in seg.words or []], float(seg.avg_logprob))
-            ]
-            if sure and sum(len(seg.text) for seg in sure) >= sum(len(seg.text) for seg in inside) / 2:
+        doubtful: list[Span] = []  # stretches of consecutive doubtful segments
+        for seg, _ in sorted(segments, key=lambda sl: float(sl[0].start)):
+            a, b = int(seg.start * 1000), int(seg.end * 1000)
+            if not _doubtful(seg):
+                continue
+            if doubtful and a - doubtful[-1].end_ms <= 1000:
+                doubtful[-1] = Span(doubtful[-1].start_ms, b)
+            else:
+                doubtful.append(Span(a, b))
+        for span in doubtful + uncovered(
+            regions, [(int(s.start * 1000), int(s.end * 1000)) for s, _ in segments]
+        ):
+            if span.ms < 1000:
                 continue
             lang, prob = self._detect(helper, audio[span.start_ms * 16 : span.end_ms * 16])
             if lang != run.language and prob >= 0.5:
