@@ -11,11 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+# The bare faster-whisper child never imports valuedesk (which sets this): without it the Silero VAD's
+# onnxruntime writes usage telemetry to ~/.cache/Microsoft. Spawned children inherit the setting.
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 from typing import Any
 
 SENTENCES = [
