@@ -7,6 +7,7 @@ import os
 import signal
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from tests.support.clipgen import ClipSegment, espeak_available, make_clip
 from valuedesk.cli import main
 from valuedesk.pipeline import AnalysisSettings
 from valuedesk.pipeline.corpus import run_corpus_batch
-from valuedesk.pipeline.pools import LocalPool, make_pool, wait_until
+from valuedesk.pipeline.pools import LocalPool, Pool, RayPool, make_pool, wait_until
 from valuedesk.project import Project
 
 pytestmark = [
@@ -67,14 +68,14 @@ def test_ray_local_batch_equals_plain_analyze(corpus: Path, plain: Path, tmp_pat
     assert [r.status for r in results] == ["skipped"] * 3
 
 
-def test_local_pool_resumes_and_retries_a_killed_worker(corpus: Path, plain: Path, tmp_path: Path) -> None:
-    project = tmp_path / "local.vdproj"
-    pool = make_pool(FAST, 2, None)
-    assert isinstance(pool, LocalPool)
+def _batch_with_a_killed_worker(
+    pool: Pool, project: Path, corpus: Path
+) -> tuple[list[str], list[int], list[Any]]:
+    """Run the corpus on `pool`, SIGKILLing one worker process as soon as both run."""
     events: list[str] = []
     killed: list[int] = []
 
-    def kill_one_worker_once() -> None:  # as soon as the workers run: SIGKILL one of them
+    def kill_one_worker_once() -> None:
         pids = wait_until(pool, 2)
         if pids:
             os.kill(pids[0], signal.SIGKILL)
@@ -82,12 +83,33 @@ def test_local_pool_resumes_and_retries_a_killed_worker(corpus: Path, plain: Pat
 
     killer = threading.Timer(0.5, kill_one_worker_once)
     killer.start()
-    with Project.open(project) as p:
-        results = run_corpus_batch(
-            p, [corpus], FAST, pool=pool, progress=lambda s, n, last: events.append(last)
-        )
-    killer.join()
-    pool.close()
+    try:
+        with Project.open(project) as p:
+            results = run_corpus_batch(
+                p, [corpus], FAST, pool=pool, progress=lambda s, n, last: events.append(last)
+            )
+    finally:
+        killer.join()
+        pool.close()
+    return events, killed, results
+
+
+def test_ray_retries_the_video_of_a_killed_actor(corpus: Path, plain: Path, tmp_path: Path) -> None:
+    pytest.importorskip("ray")
+    project = tmp_path / "ray-killed.vdproj"
+    pool = make_pool(FAST, 2, "local")
+    assert isinstance(pool, RayPool)
+    events, killed, results = _batch_with_a_killed_worker(pool, project, corpus)
+    assert killed and any("worker lost, retrying" in e for e in events), events
+    assert sorted(r.status for r in results) == ["done"] * 3, results
+    assert reading(project) == reading(plain)
+
+
+def test_local_pool_resumes_and_retries_a_killed_worker(corpus: Path, plain: Path, tmp_path: Path) -> None:
+    project = tmp_path / "local.vdproj"
+    pool = make_pool(FAST, 2, None)
+    assert isinstance(pool, LocalPool)
+    events, killed, results = _batch_with_a_killed_worker(pool, project, corpus)
     assert killed and any("worker lost, retrying" in e for e in events), events
     assert sorted(r.status for r in results) == ["done"] * 3, results
     assert reading(project) == reading(plain)

@@ -84,6 +84,41 @@ def test_json_round_trip(reviewed: Project, ids: dict[str, int], tmp_path: Path)
     assert one["run"]["models"]["classifier"] == "minilm-values-test-1"
 
 
+def test_json_is_streamed_as_the_whole_document(reviewed: Project, tmp_path: Path) -> None:
+    """The video-by-video writer gives exactly the text of dumping the whole document at once."""
+    out = tmp_path / "all.json"
+    export(reviewed, "json", out)
+    doc = {"format": "valuedesk-export", "version": 1, "videos": [video_json(r) for r in select(reviewed)]}
+    assert out.read_text(encoding="utf-8") == json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+@pytest.mark.parametrize("fmt, target", [("json", "all.json"), ("csv", "csv"), ("tsv", "tsv")])
+def test_export_failing_midway_leaves_nothing(
+    reviewed: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, target: str
+) -> None:
+    """A streamed export that fails on its third video (a full disk, a bad row) leaves no file,
+    not a truncated one, and no hidden partial file."""
+    import valuedesk.report.exports as exports_module
+
+    real = exports_module.video_reading
+    calls = {"n": 0}
+
+    def failing(project: Project, video_id: int):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        return real(project, video_id)
+
+    monkeypatch.setattr(exports_module, "video_reading", failing)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(OSError):
+        export(reviewed, fmt, out / target)
+    assert calls["n"] == 3
+    # a folder format leaves only the (empty) folder it made; a file format nothing
+    assert tree(out) == (set() if fmt == "json" else {target})
+
+
 def test_quotes_table(reviewed: Project, tmp_path: Path) -> None:
     out = tmp_path / "quotes.csv"
     export(reviewed, "quotes", out)

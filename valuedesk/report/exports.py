@@ -21,11 +21,12 @@ folder named labels.csv; the message suggests the folder name (see `check_target
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,14 @@ from typing import Any
 from valuedesk.project.store import Project
 from valuedesk.report import valueeval
 from valuedesk.report.errors import ReportError
-from valuedesk.report.safeio import OutputError, OutputFolder, defuse_formula, safe_name, write_file
+from valuedesk.report.safeio import (
+    OutputError,
+    OutputFolder,
+    StreamedFile,
+    defuse_formula,
+    safe_name,
+    write_file,
+)
 from valuedesk.report.subtitles import cues, to_srt, to_vtt
 from valuedesk.review import EvidenceLine, VideoReading, models_used, video_reading
 from valuedesk.script import format_ms
@@ -175,25 +183,36 @@ QUOTE_FIELDS = (
 # --------------------------------------------------------------------------- selection
 
 
-def select(
-    project: Project, *, video: str | int | None = None, creator: str | None = None
-) -> list[VideoReading]:
-    """The analysed videos to export: one video, one creator's, or all of the project's."""
+def select_ids(project: Project, *, video: str | int | None = None, creator: str | None = None) -> list[int]:
+    """The analysed videos to export, in export order: one video, one creator's, or all."""
     if video is not None and creator is not None:
         raise ReportError("choose either a video or a creator, not both")
     if video is not None:
         row = project.video(video) if isinstance(video, int) else project.resolve_video(str(video))
         if row["current_run_id"] is None:
             raise ReportError(f"video {row['id']} ({row['file_name']}) has not been analysed yet")
-        return [video_reading(project, int(row["id"]))]
+        return [int(row["id"])]
     rows = project.videos(creator=creator)
     if creator is not None and not rows:
         known = ", ".join(c["name"] for c in project.creators()) or "none"
         raise ReportError(f"no creator {creator!r} in this project (known: {known})")
-    readings = [video_reading(project, int(r["id"])) for r in rows if r["current_run_id"] is not None]
-    if not readings:
+    ids = [int(r["id"]) for r in rows if r["current_run_id"] is not None]
+    if not ids:
         raise ReportError("nothing to export: no analysed videos" + (f" of {creator}" if creator else ""))
-    return readings
+    return ids
+
+
+def select(
+    project: Project, *, video: str | int | None = None, creator: str | None = None
+) -> list[VideoReading]:
+    """The readings of `select_ids` (all in memory: for a few videos; exports stream instead)."""
+    return list(iter_readings(project, select_ids(project, video=video, creator=creator)))
+
+
+def iter_readings(project: Project, ids: Iterable[int]) -> Iterator[VideoReading]:
+    """One video's reading at a time, so a 10,000-video export holds one video in memory."""
+    for vid in ids:
+        yield video_reading(project, vid)
 
 
 # --------------------------------------------------------------------------- rows
@@ -204,7 +223,7 @@ def _video_cols(r: VideoReading) -> dict[str, Any]:
     return {"video_id": r.video_id, "creator": v.get("creator") or "", "title": v.get("title") or ""}
 
 
-def label_rows(readings: Sequence[VideoReading]) -> list[dict[str, Any]]:
+def label_rows(readings: Iterable[VideoReading]) -> list[dict[str, Any]]:
     rows = []
     for r in readings:
         for vr in r.values.values():
@@ -251,7 +270,7 @@ def _ev_row(
     }
 
 
-def evidence_rows(readings: Sequence[VideoReading]) -> list[dict[str, Any]]:
+def evidence_rows(readings: Iterable[VideoReading]) -> list[dict[str, Any]]:
     rows = []
     for r in readings:
         for vr in r.values.values():
@@ -260,7 +279,7 @@ def evidence_rows(readings: Sequence[VideoReading]) -> list[dict[str, Any]]:
     return rows
 
 
-def quote_rows(readings: Sequence[VideoReading]) -> list[dict[str, Any]]:
+def quote_rows(readings: Iterable[VideoReading]) -> list[dict[str, Any]]:
     """What a qualitative-analysis user imports: a quote, where it is, and the code (value, label)."""
     rows = []
     for r in readings:
@@ -356,14 +375,22 @@ def csv_cell(value: Any) -> Any:
     return defuse_formula(value)
 
 
-def to_csv(rows: Sequence[dict[str, Any]], fields: Sequence[str]) -> str:
+def to_csv(rows: Iterable[dict[str, Any]], fields: Sequence[str]) -> str:
     """CSV text with a BOM (Excel), '' for missing values and formula-like text defused."""
+    return csv_header(fields) + csv_body(rows, fields)
+
+
+def csv_header(fields: Sequence[str]) -> str:
+    return "\ufeff" + csv_body([{k: k for k in fields}], fields, defuse=False)
+
+
+def csv_body(rows: Iterable[dict[str, Any]], fields: Sequence[str], *, defuse: bool = True) -> str:
+    """CSV lines for `rows` (no header): a streamed export writes one video's rows at a time."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(fields), lineterminator="\r\n")
-    w.writeheader()
     for row in rows:
-        w.writerow({k: "" if row[k] is None else csv_cell(row[k]) for k in fields})
-    return "\ufeff" + buf.getvalue()
+        w.writerow({k: "" if row[k] is None else (csv_cell(row[k]) if defuse else row[k]) for k in fields})
+    return buf.getvalue()
 
 
 # --------------------------------------------------------------------------- writing
@@ -387,36 +414,52 @@ def export(
     """Write one export; returns the files written (all at or inside `out`)."""
     fmt = export_format(fmt).name
     check_target(fmt, out, one_video=video is not None)
-    readings = select(project, video=video, creator=creator)
+    ids = select_ids(project, video=video, creator=creator)
     path = Path(out)
     if fmt == "json":
-        doc = {
-            "format": "valuedesk-export",
-            "version": JSON_VERSION,
-            "videos": [video_json(r) for r in readings],
-        }
-        return [write_file(path, json.dumps(doc, ensure_ascii=False, indent=1) + "\n", force=force)]
+        with StreamedFile(path, force=force) as doc:
+            _write_json(doc, iter_readings(project, ids))
+        return [path]
     if fmt == "quotes":
-        return [write_file(path, to_csv(quote_rows(readings), QUOTE_FIELDS), force=force)]
+        with StreamedFile(path, force=force) as table:
+            table.write(csv_header(QUOTE_FIELDS))
+            for r in iter_readings(project, _quote_order(project, ids)):
+                table.write(csv_body(quote_rows([r]), QUOTE_FIELDS))
+        return [path]
     if fmt in ("srt", "vtt") and video is not None:
-        return [write_file(path, _subtitle_text(fmt, readings[0], onscreen), force=force)]
+        return [write_file(path, _subtitle_text(fmt, video_reading(project, ids[0]), onscreen), force=force)]
     folder = OutputFolder(path, force=force)
     if fmt == "csv":
-        folder.write("labels.csv", to_csv(label_rows(readings), LABEL_FIELDS))
-        folder.write("evidence.csv", to_csv(evidence_rows(readings), EVIDENCE_FIELDS))
+        with contextlib.ExitStack() as stack:
+            labels = stack.enter_context(folder.open("labels.csv"))
+            evidence = stack.enter_context(folder.open("evidence.csv"))
+            labels.write(csv_header(LABEL_FIELDS))
+            evidence.write(csv_header(EVIDENCE_FIELDS))
+            for r in iter_readings(project, ids):
+                labels.write(csv_body(label_rows([r]), LABEL_FIELDS))
+                evidence.write(csv_body(evidence_rows([r]), EVIDENCE_FIELDS))
     elif fmt == "tsv":
-        header = ("Text-ID", *valueeval.TOUCHE_COLUMNS)
-        folder.write(
-            "arguments.tsv", valueeval.to_tsv(valueeval.arguments_rows(readings), ("Text-ID", "Text"))
-        )
-        folder.write("labels.tsv", valueeval.to_tsv(valueeval.label_rows(readings), header))
-        folder.write(
-            "labels-contradicted.tsv",
-            valueeval.to_tsv(valueeval.label_rows(readings, contradicted=True), header),
-        )
-        folder.write("README.txt", valueeval.README.strip() + "\n")
+        valueeval.write_folder(folder, iter_readings(project, ids))
     else:  # srt / vtt, one file per video
-        for r in readings:
+        for r in iter_readings(project, ids):
             name = folder.unique(f"{r.video_id:04d}-{safe_name(str(r.video.get('title') or ''))}", f".{fmt}")
             folder.write(name, _subtitle_text(fmt, r, onscreen))
     return list(folder.written)
+
+
+def _write_json(out: StreamedFile, readings: Iterable[VideoReading]) -> None:
+    """The same text as `json.dumps(document, indent=1)`, written one video at a time."""
+    out.write(f'{{\n "format": "valuedesk-export",\n "version": {JSON_VERSION},\n "videos": [')
+    for n, r in enumerate(readings):
+        one = json.dumps(video_json(r), ensure_ascii=False, indent=1).replace("\n", "\n  ")
+        out.write(("," if n else "") + "\n  " + one)
+    out.write("\n ]\n}\n")
+
+
+def _quote_order(project: Project, ids: list[int]) -> list[int]:
+    """Quotes are sorted by creator, then video: the ids in that order (each video sorts its own)."""
+    if len(ids) == 1:
+        return ids
+    wanted = set(ids)
+    rows = [r for r in project.videos() if int(r["id"]) in wanted]
+    return [int(r["id"]) for r in sorted(rows, key=lambda r: (r["creator"] or "", int(r["id"])))]

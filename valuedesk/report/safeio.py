@@ -86,6 +86,69 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+class StreamedFile:
+    """A file written in pieces that appears at its name only when complete (see `write_file`).
+
+    Used as a context manager: `write()` text or bytes; leaving the block without an error syncs
+    the file and gives it its name, an error (a full disk, a cancelled export) removes it. A large
+    export streams video by video instead of holding the whole document in memory.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, force: bool = False) -> None:
+        self.path = Path(path)
+        self.force = force
+        check_file_target(self.path, force=force)
+        try:
+            fd, self._tmp = _open_temp(self.path)
+        except OSError as exc:
+            raise OutputError(
+                f"{self.path}: cannot write ({exc.strerror or exc}); nothing was written"
+            ) from None
+        self._fh = os.fdopen(fd, "wb", buffering=1 << 20)
+
+    def write(self, data: bytes | str) -> None:
+        try:
+            self._fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        except OSError as exc:
+            self._fail(exc)
+
+    def _fail(self, exc: OSError) -> None:
+        self.abort()
+        raise OutputError(f"{self.path}: cannot write ({exc.strerror or exc}); nothing was written") from None
+
+    def abort(self) -> None:
+        with contextlib.suppress(OSError):
+            self._fh.close()
+        _remove(self._tmp)
+
+    def commit(self) -> Path:
+        path, tmp = self.path, self._tmp
+        try:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+            if self.force:
+                os.replace(tmp, path)  # replaces a link or file at `path`; never follows a link
+            else:
+                _link_new(tmp, path)
+        except OSError as exc:
+            self.abort()
+            if isinstance(exc, FileExistsError) and not self.force:  # it appeared while we were writing
+                raise OutputError(f"{path}: already exists; use --force to overwrite it") from None
+            raise OutputError(f"{path}: cannot write ({exc.strerror or exc}); nothing was written") from None
+        _sync_folder(path.parent)
+        return path
+
+    def __enter__(self) -> StreamedFile:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+
+
 def write_file(path: Path, data: bytes | str, *, force: bool = False) -> Path:
     """Write one file completely or not at all; a link at `path` is replaced, never followed.
 
@@ -93,32 +156,9 @@ def write_file(path: Path, data: bytes | str, *, force: bool = False) -> Path:
     then take the target's name; on any error (a full disk) the temporary file is removed, an
     existing target is left as it was, and OutputError says what happened.
     """
-    path = Path(path)
-    check_file_target(path, force=force)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        fd, tmp = _open_temp(path)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc}); nothing was written") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if force:
-            os.replace(tmp, path)  # replaces a link or file at `path`; never follows a link
-        else:
-            _link_new(tmp, path)
-    except OSError as exc:
-        _remove(tmp)
-        if isinstance(exc, FileExistsError) and not force:  # it appeared while we were writing
-            raise OutputError(f"{path}: already exists; use --force to overwrite it") from None
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc}); nothing was written") from None
-    except BaseException:
-        _remove(tmp)
-        raise
-    _sync_folder(path.parent)
-    return path
+    with StreamedFile(path, force=force) as out:
+        out.write(data)
+    return Path(path)
 
 
 def _remove(tmp: Path) -> None:
@@ -168,6 +208,12 @@ class OutputFolder:
 
     def write(self, name: str, data: bytes | str) -> Path:
         """Write `name` (a plain file name we chose) inside the folder, replacing our earlier file."""
+        with self.open(name) as out:
+            out.write(data)
+        return self.path / name
+
+    def open(self, name: str) -> StreamedFile:
+        """A `StreamedFile` for `name` inside the folder (the name counts as taken at once)."""
         if (
             not name
             or name != Path(name).name
@@ -181,8 +227,9 @@ class OutputFolder:
             raise OutputError(f"refusing to write {name!r} outside {self.path}")
         if target.is_dir() and not target.is_symlink():
             raise OutputError(f"{target}: is a folder")
-        self.written.append(write_file(target, data, force=True))
-        return target
+        out = StreamedFile(target, force=True)
+        self.written.append(target)
+        return out
 
     def unique(self, stem: str, suffix: str) -> str:
         """A name not used yet in this export (two videos may share a title)."""

@@ -19,9 +19,10 @@ lines do not). Touché23 tools (pyvalues and the ValueEval evaluator) match colu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterable, Sequence
 
-from valuedesk.report.safeio import defuse_formula
+from valuedesk.report.safeio import OutputFolder, defuse_formula
 from valuedesk.review import VideoReading
 from valuedesk.values import BY_NAME
 
@@ -61,7 +62,7 @@ def clean(text: str) -> str:
     return " ".join(text.replace("\t", " ").split())
 
 
-def arguments_rows(readings: Sequence[VideoReading]) -> list[dict[str, str]]:
+def arguments_rows(readings: Iterable[VideoReading]) -> list[dict[str, str]]:
     return [
         {"Text-ID": text_id(r.video_id, i), "Text": clean(ln.text)}
         for r in readings
@@ -69,7 +70,7 @@ def arguments_rows(readings: Sequence[VideoReading]) -> list[dict[str, str]]:
     ]
 
 
-def label_rows(readings: Sequence[VideoReading], *, contradicted: bool = False) -> list[dict[str, str]]:
+def label_rows(readings: Iterable[VideoReading], *, contradicted: bool = False) -> list[dict[str, str]]:
     """One row per script line; a value column is 1 when the line is shown as its evidence."""
     rows = []
     for r in readings:
@@ -95,3 +96,25 @@ def to_tsv(rows: Sequence[dict[str, str]], header: Sequence[str]) -> str:
     lines = ["\t".join(header)]
     lines += ["\t".join(tsv_cell(h, row[h]) for h in header) for row in rows]
     return "\n".join(lines) + "\n"
+
+
+def write_folder(folder: OutputFolder, readings: Iterable[VideoReading]) -> None:
+    """arguments.tsv, labels.tsv, labels-contradicted.tsv and README.txt, one video at a time."""
+    header = ("Text-ID", *TOUCHE_COLUMNS)
+    with contextlib.ExitStack() as stack:
+        files = [
+            stack.enter_context(folder.open(name))
+            for name in ("arguments.tsv", "labels.tsv", "labels-contradicted.tsv")
+        ]
+        files[0].write("\t".join(("Text-ID", "Text")) + "\n")
+        files[1].write("\t".join(header) + "\n")
+        files[2].write("\t".join(header) + "\n")
+        for r in readings:
+            files[0].write(_tsv_lines(arguments_rows([r]), ("Text-ID", "Text")))
+            files[1].write(_tsv_lines(label_rows([r]), header))
+            files[2].write(_tsv_lines(label_rows([r], contradicted=True), header))
+    folder.write("README.txt", README.strip() + "\n")
+
+
+def _tsv_lines(rows: Sequence[dict[str, str]], header: Sequence[str]) -> str:
+    return "".join("\t".join(tsv_cell(h, row[h]) for h in header) + "\n" for row in rows)
