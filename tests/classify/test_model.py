@@ -146,3 +146,38 @@ def test_at_most_k_values_at_stake_furthest_above_threshold(model: TrainedClassi
     assert {e.value_id for e in capped.evidence} <= expected
     cap = model.rules.max_present or len(VALUE_IDS)
     assert sum(s.label != Label.ABSENT for s in model.classify(script).scores.values()) <= cap
+
+
+def test_evidence_reads_only_the_windows_it_needs(model: TrainedClassifier) -> None:
+    """The second pass (leave-one-out texts of each active value's best window only) gives the
+    evidence that attributing over every window's leave-one-out texts gives."""
+    import numpy as np
+
+    from valuedesk.classify.data import lines_text
+    from valuedesk.classify.evidence import attribute, loo_texts
+    from valuedesk.classify.model import label_support
+    from valuedesk.classify.posts import read_posts
+    from valuedesk.resources import resource_path
+    from valuedesk.script import ScriptLine as Line
+
+    posts = read_posts(resource_path("datasets", "valuedesk-scripts", "dev.jsonl"))
+    for start in (0, 3, 6):  # three posts back to back: a long script of several windows
+        lines = []
+        for post in posts[start : start + 3]:
+            at = lines[-1].end_ms if lines else 0
+            lines += [
+                Line(ln.start_ms + at, ln.end_ms + at, ln.kind, ln.speaker, ln.text)
+                for ln in post.model_input()[0]
+            ]
+        profile = model.classify(lines)
+        wins = model.windows(lines)
+        assert len(wins) >= 2
+        zw = model.head_logits([lines_text(lines[w.start : w.end]) for w in wins])
+        labels = np.array([int(profile.scores[v].label) for v in VALUE_IDS])
+        full = [label_support(model.head_logits(loo_texts(lines, w, lines_text)), labels) for w in wins]
+        expected = attribute(
+            lines, wins, label_support(zw, labels), full, VALUE_IDS, labels != 0, np.full(19, np.inf),
+            top_k=model.rules.evidence_top_k,
+        )  # fmt: skip
+        assert profile.evidence == expected
+        assert profile.evidence or not (labels != 0).any()

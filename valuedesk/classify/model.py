@@ -322,7 +322,12 @@ class TrainedClassifier:
     def classify_many(
         self, scripts: Sequence[Sequence[ScriptLine]], *, evidence: bool = True
     ) -> list[Profile]:
-        """Classify several scripts with all windows (and leave-one-out texts) in shared batches."""
+        """Classify several scripts, their windows in shared batches, then the leave-one-out texts.
+
+        Two passes: the windows decide the labels; evidence then needs leave-one-line-out texts only
+        of the window that best supports each non-absent value (`evidence_windows`), not of every
+        window — a post with nothing at stake costs no second pass at all.
+        """
         plan: list[tuple[list[ScriptLine], list[Window]]] = []
         texts: list[str] = []
         all_lines = [list(s) for s in scripts]
@@ -334,21 +339,29 @@ class TrainedClassifier:
             at += len(lines)
             plan.append((lines, wins))
             texts += [lines_text(lines[w.start : w.end]) for w in wins]
-            if evidence:
-                for w in wins:
-                    texts += loo_texts(lines, w, lines_text)
         z_all = self.head_logits(texts)
-        out: list[Profile] = []
+        decided: list[tuple[HeadLogits, np.ndarray, list[int]]] = []
+        loo_texts_all: list[str] = []
         pos = 0
         for lines, wins in plan:
             zw = z_all.rows(pos, pos + len(wins))
             pos += len(wins)
-            loo: list[HeadLogits] = []
-            if evidence:
-                for w in wins:
-                    loo.append(z_all.rows(pos, pos + (w.end - w.start)))
-                    pos += w.end - w.start
-            out.append(self._profile(lines, wins, zw, loo if evidence else None))
+            labels = self._labels(lines, wins, zw)
+            needed = evidence_windows(label_support(zw, labels), labels) if evidence and wins else []
+            for w in needed:
+                loo_texts_all += loo_texts(lines, wins[w], lines_text)
+            decided.append((zw, labels, needed))
+        z_loo = self.head_logits(loo_texts_all) if loo_texts_all else None
+        out: list[Profile] = []
+        pos = 0
+        for (lines, wins), (zw, labels, needed) in zip(plan, decided, strict=True):
+            loo: dict[int, HeadLogits] = {}
+            for w in needed:
+                n = wins[w].end - wins[w].start
+                assert z_loo is not None
+                loo[w] = z_loo.rows(pos, pos + n)
+                pos += n
+            out.append(self._profile(lines, wins, zw, labels, loo if evidence else None))
         return out
 
     def video_logits(self, scripts: Sequence[Sequence[ScriptLine]]) -> HeadLogits:
@@ -384,8 +397,22 @@ class TrainedClassifier:
                 dom[i] = z.dominance[best, cols]
         return HeadLogits(pres, pol, dom)
 
+    def _labels(self, lines: list[ScriptLine], wins: list[Window], zw: HeadLogits) -> np.ndarray:
+        """The post's 19 labels from its windows' head outputs (all absent for an empty script)."""
+        if not wins:
+            return np.zeros(len(VALUE_IDS), dtype=np.int64)
+        scores, pol, dom, _best = video_heads(zw)
+        win_present = sigmoid(zw.presence) >= self.thresholds
+        coverage = line_coverage(len(lines), wins, win_present)
+        return decide_labels(scores, self.thresholds, pol, dom, self.rules, coverage)
+
     def _profile(
-        self, lines: list[ScriptLine], wins: list[Window], zw: HeadLogits, loo: list[HeadLogits] | None
+        self,
+        lines: list[ScriptLine],
+        wins: list[Window],
+        zw: HeadLogits,
+        labels: np.ndarray,
+        loo: dict[int, HeadLogits] | None,
     ) -> Profile:
         k = len(VALUE_IDS)
         if not wins:  # an empty script expresses nothing
@@ -397,20 +424,18 @@ class TrainedClassifier:
                 },
                 [],
             )
-        scores, pol, dom, _best = video_heads(zw)
-        win_present = sigmoid(zw.presence) >= self.thresholds
-        coverage = line_coverage(len(lines), wins, win_present)
-        labels = decide_labels(scores, self.thresholds, pol, dom, self.rules, coverage)
+        scores, pol, _dom, _best = video_heads(zw)
         ev: list[Evidence] = []
         if loo is not None:
+            empty = np.zeros((0, k))
             ev = attribute(
                 lines,
                 wins,
                 label_support(zw, labels),
-                [label_support(x, labels) for x in loo],
+                [label_support(loo[w], labels) if w in loo else empty for w in range(len(wins))],
                 VALUE_IDS,
                 labels != int(Label.ABSENT),
-                np.full(k, np.inf),
+                np.full(k, np.inf),  # no threshold: each value's best-supporting window alone
                 top_k=self.rules.evidence_top_k,
             )
         p_against = sigmoid(pol) if pol is not None else np.zeros(k)
@@ -424,6 +449,13 @@ class TrainedClassifier:
                 round(float(p_against[j]), 4),
             )
         return Profile(self.model_id, result, ev)
+
+
+def evidence_windows(support: np.ndarray, labels: np.ndarray) -> list[int]:
+    """The windows whose leave-one-out texts evidence needs: per non-absent value, the window with
+    the highest support of its label (what `attribute` reads when given no threshold)."""
+    active = np.flatnonzero(labels != int(Label.ABSENT))
+    return sorted({int(np.argmax(support[:, j])) for j in active})
 
 
 def _logsig(x: np.ndarray) -> np.ndarray:
