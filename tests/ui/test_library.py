@@ -12,9 +12,23 @@ from PySide6.QtGui import QDropEvent
 from valuedesk.project import claims
 from valuedesk.project.store import Project
 from valuedesk.review import ReviewService
-from valuedesk.ui.library import LibraryPanel, status_word, top_values
+from valuedesk.ui.library import STATUS_COLORS, LibraryPanel, status_word, top_values
 
 pytestmark = pytest.mark.gui
+DISPLAY, TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
+
+
+def cell(panel: LibraryPanel, video_id: int, column: int, role: Qt.ItemDataRole = DISPLAY) -> Any:
+    """What the video's row shows in a column (the row must exist: fetched, not filtered out)."""
+    index = panel.model.video_index(video_id, column)
+    assert index.isValid(), f"no row for video {video_id}"
+    return index.data(role)
+
+
+def creator_text(panel: LibraryPanel, name: str) -> str:
+    index = panel.model.creator_index(name)
+    assert index.isValid(), f"no row for creator {name}"
+    return str(index.data())
 
 
 @pytest.fixture
@@ -30,28 +44,39 @@ def library(qtbot: Any, project_file: tuple[Path, list[int]]) -> tuple[LibraryPa
 
 def test_tree_shows_creators_status_length_and_top_values(library: Any) -> None:
     panel, project, ids = library
-    assert set(panel._creators) == {"kidcars", "bestfriends", "newcomer"}
-    item = panel._items[ids[0]]
-    assert item.text(1) == "done"
-    assert item.text(2) == "00:10.7" or item.text(2).startswith("00:1")
-    assert "Pow. resources" in item.text(3) and "✕ Humility" in item.text(3)
+    assert set(panel.model.creator_names()) == {"kidcars", "bestfriends", "newcomer"}
+    assert creator_text(panel, "kidcars") == "kidcars (1)"
+    assert panel.model.creator_index("kidcars").data(Qt.ItemDataRole.FontRole).bold()
+    assert cell(panel, ids[0], 0) == "My new car 1"
+    assert cell(panel, ids[0], 1) == "done"
+    assert cell(panel, ids[0], 2) == "00:10.7" or cell(panel, ids[0], 2).startswith("00:1")
+    assert "Pow. resources" in cell(panel, ids[0], 3) and "✕ Humility" in cell(panel, ids[0], 3)
+    assert "Humility: goes against" in cell(panel, ids[0], 3, TOOLTIP)
+    assert str(project.video(ids[0])["path"]) in cell(panel, ids[0], 0, TOOLTIP)
+    assert [panel.model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)] == list(panel.COLUMNS)
     # Queued by nobody alive (the fixture's process queued it without a claim): not left "queued".
-    assert panel._items[ids[2]].text(1) == "interrupted"
+    assert cell(panel, ids[2], 1) == "interrupted"
+    assert cell(panel, ids[2], 3) == ""  # not analysed: no values
     assert "3 videos · 2 analysed · 1 interrupted" in panel.summary.text()
     project.set_status(ids[2], "queued", claim=claims.new_claim())
     panel.refresh_video(ids[2])
-    assert panel._items[ids[2]].text(1) == "queued"
+    assert cell(panel, ids[2], 1) == "queued"
 
 
 def test_status_updates_in_place(library: Any) -> None:
     panel, project, ids = library
     project.set_status(ids[2], "failed", "later.mp4: cannot read the file")
     panel.refresh_video(ids[2])
-    assert panel._items[ids[2]].text(1) == "failed"
-    assert "cannot read" in panel._items[ids[2]].toolTip(1)
+    assert cell(panel, ids[2], 1) == "failed"
+    assert "cannot read" in cell(panel, ids[2], 1, TOOLTIP)
+    assert (
+        cell(panel, ids[2], 1, Qt.ItemDataRole.ForegroundRole).name().lower()
+        == STATUS_COLORS["failed"].lower()
+    )
     project.set_status(ids[2], "cancelled")
     panel.refresh_video(ids[2])
-    assert panel._items[ids[2]].text(1) == "cancelled"
+    assert cell(panel, ids[2], 1) == "cancelled"
+    assert cell(panel, ids[0], 1, Qt.ItemDataRole.ForegroundRole) is None  # done: the palette's colour
 
 
 def test_search_hit_opens_the_video_at_the_line(library: Any, qtbot: Any) -> None:
@@ -131,7 +156,7 @@ def test_large_projects_open_folded_and_make_rows_on_demand(
     qtbot: Any, project_file: tuple[Path, list[int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """From LAZY_FROM videos (10,000 in a research project) the library opens with creators folded
-    and makes a creator's rows when it is expanded or one of its videos is selected; filters and
+    and fetches a creator's rows when it is expanded or one of its videos is selected; filters and
     counts still cover every video."""
     from valuedesk.ui import library as lib
 
@@ -141,19 +166,33 @@ def test_large_projects_open_folded_and_make_rows_on_demand(
         panel = LibraryPanel()
         qtbot.addWidget(panel)
         panel.set_project(project)
-        assert not panel._items and all(not c.isExpanded() for c in panel._creators.values())
-        assert (
-            panel._creators["kidcars"].text(0) == "kidcars (1)" and sorted(panel.visible_video_ids()) == ids
+        model = panel.model
+        names = model.creator_names()
+        assert not any(model.is_fetched(n) for n in names)
+        assert not any(panel.tree.isExpanded(model.creator_index(n)) for n in names)
+        assert all(
+            model.rowCount(model.creator_index(n)) == 0 and model.hasChildren(model.creator_index(n))
+            for n in names
         )
-        panel.tree.setCurrentItem(panel._creators["bestfriends"])
+        assert creator_text(panel, "kidcars") == "kidcars (1)" and sorted(panel.visible_video_ids()) == ids
+        panel.tree.setCurrentIndex(model.creator_index("bestfriends"))
         assert panel.selected_video_ids() == [ids[1]]  # a folded creator's videos, rows or not
-        panel._creators["kidcars"].setExpanded(True)
-        assert set(panel._items) == {ids[0]}
+        assert panel.selected_creator() == "bestfriends"
+        panel.tree.setExpanded(model.creator_index("kidcars"), True)
+        assert [n for n in names if model.is_fetched(n)] == ["kidcars"]
+        assert cell(panel, ids[0], 1) == "done"
         with qtbot.waitSignal(panel.video_selected) as sel:
             assert panel.select_video(ids[1])
-        assert sel.args == [ids[1]] and panel._creators["bestfriends"].isExpanded()
+        assert sel.args == [ids[1]] and panel.tree.isExpanded(model.creator_index("bestfriends"))
+        assert panel.current_video_id() == ids[1] and panel.selected_creator() is None
         panel.set_filter("humility", "goes against")
-        assert panel._creators["newcomer"].isHidden() and panel._creators["kidcars"].text(0) == "kidcars (1)"
+        assert (
+            not model.creator_index("newcomer").isValid() and creator_text(panel, "kidcars") == "kidcars (1)"
+        )
         assert sorted(panel.visible_video_ids()) == ids[:2]
+        assert panel.current_video_id() == ids[1]  # still shown: still current, its creator still unfolded
+        assert panel.tree.isExpanded(model.creator_index("bestfriends"))
+        assert panel.tree.isExpanded(model.creator_index("kidcars"))
         panel.set_filter(None)
-        assert not panel._creators["newcomer"].isHidden()
+        assert model.creator_index("newcomer").isValid()
+        assert not panel.tree.isExpanded(model.creator_index("newcomer"))  # folded as it was

@@ -85,7 +85,7 @@ def test_remove_current_video_clears_its_views_and_keeps_the_file(opened: Any, d
     assert "stays on disk" in text and str(clip) in text
     assert clip.exists()
     assert ids[0] not in window.library.visible_video_ids()
-    assert "kidcars" not in window.library._creators  # its only video went, so did the creator
+    assert "kidcars" not in window.library.model.creator_names()  # its only video went, so did the creator
     assert "kidcars" not in library_ops.creator_names(window.project)
     assert window.current_video is None and window.timeline.lines() == []
     assert not any(h.video_id == ids[0] for h in window.project.search("kind"))
@@ -144,7 +144,7 @@ def test_edit_title_updates_tree_and_value_panel(opened: Any, monkeypatch: pytes
     assert window.library_actions.edit_title(ids[0])
     assert asked == ["My new car 1"]
     assert window.project.video(ids[0])["title"] == "Road trip, day 1"
-    assert window.library._items[ids[0]].text(0) == "Road trip, day 1"
+    assert window.library.model.video_index(ids[0]).data() == "Road trip, day 1"
     assert "Road trip, day 1" in window.value_panel.header.text()
     assert window.current_video == ids[0]
 
@@ -158,7 +158,7 @@ def test_set_creator_moves_the_video_to_a_new_creator(opened: Any, monkeypatch: 
     names = [seen[0].combo.itemText(i) for i in range(seen[0].combo.count())]
     assert names == ["bestfriends", "kidcars", "newcomer"] and seen[0].combo.isEditable()
     assert window.project.video(ids[0])["creator"] == "roadtrippers"
-    assert set(window.library._creators) == {"roadtrippers", "bestfriends", "newcomer"}
+    assert set(window.library.model.creator_names()) == {"roadtrippers", "bestfriends", "newcomer"}
     assert window.library.current_video_id() == ids[0]
     assert "roadtrippers" in window.value_panel.header.text()
 
@@ -189,7 +189,7 @@ def test_rename_creator_onto_an_existing_one_merges_after_asking(
     assert window.library_actions.rename_creator("kidcars")
 
     assert "Merge “kidcars” (1 video) into “bestfriends” (1 video)?" in dialogs.texts()
-    assert set(window.library._creators) == {"bestfriends", "newcomer"}
+    assert set(window.library.model.creator_names()) == {"bestfriends", "newcomer"}
     assert window.current_creator == "bestfriends"
     assert window.right.currentWidget() is window.creator_view
     assert window.creator_view.stats.n_videos == 2
@@ -200,7 +200,8 @@ def test_rename_creator(opened: Any) -> None:
     window, _ids = opened
     window.library.select_creator("newcomer")
     assert window.library_actions.rename_creator("newcomer", "New Comer")
-    assert "New Comer" in window.library._creators and "newcomer" not in window.library._creators
+    names = window.library.model.creator_names()
+    assert "New Comer" in names and "newcomer" not in names
     assert window.current_creator == "New Comer"
     assert "New Comer" in window.creator_view.header.text()
 

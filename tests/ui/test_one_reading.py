@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from valuedesk.project import claims
@@ -93,13 +94,10 @@ def test_theme_switch_leaves_library_text_readable(window: Any, project_file: tu
     QApplication.processEvents()
     tree = window.library.tree
     base = tree.palette().color(tree.palette().ColorRole.Base)
-    item = window.library._items[project_file[1][0]]  # a 'done' row: no status colour of its own
-    brush = item.foreground(1)
-    text = (
-        brush.color()
-        if brush.style() != brush.style().NoBrush
-        else tree.palette().color(tree.palette().ColorRole.Text)
-    )
+    row = window.library.model.video_index(project_file[1][0], 1)  # a 'done' row: no status colour of its own
+    assert row.isValid() and row.data() == "done"
+    colour = row.data(Qt.ItemDataRole.ForegroundRole)
+    text = colour if colour is not None else tree.palette().color(tree.palette().ColorRole.Text)
     assert abs(text.lightness() - base.lightness()) > 100, (text.name(), base.name())
 
 

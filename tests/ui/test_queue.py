@@ -67,8 +67,8 @@ def test_import_analyze_shows_results(
     qtbot.waitUntil(
         lambda: window.current_video == entry.video_id, timeout=5000
     )  # results appear by themselves
-    item = window.library._items[entry.video_id]
-    assert item.text(1) == "done" and item.text(2)
+    row = window.library.model.video_index(entry.video_id)
+    assert row.siblingAtColumn(1).data() == "done" and row.siblingAtColumn(2).data()
     scores = window.project.value_scores(entry.video_id)
     assert len(scores) == 19
     assert window.value_panel.table.item(0, 2).text() != "–"  # the radar/table are filled
@@ -104,7 +104,8 @@ def test_cancel_kills_the_child_and_the_app_lives(fresh_project: Any, ui_clip: A
     assert bar.value() == round(entry_for(window, ui_clip.path).fraction * 1000)
     vid = entry_for(window, ui_clip.path).video_id
     qtbot.waitUntil(
-        lambda: (it := window.library._items.get(vid)) is not None and it.text(1) == "cancelled", timeout=3000
+        lambda: (row := window.library.model.video_index(vid, 1)).isValid() and row.data() == "cancelled",
+        timeout=3000,
     )
     assert window.queue_panel.retry_button.isEnabled()
     window.library.select_video(vid)  # the window still works
@@ -154,8 +155,10 @@ def test_broken_file_fails_with_details(fresh_project: Any, tmp_path: Path, qtbo
     assert window.queue_panel.retry_button.isEnabled()
     window.queue_panel.show_details()
     assert "holiday.mp4: failed" in dialogs.texts()
-    qtbot.waitUntil(lambda: entry.video_id in window.library._items, timeout=3000)  # debounced refresh
-    assert window.library._items[entry.video_id].text(1) == "failed"
+    qtbot.waitUntil(
+        lambda: window.library.model.video_index(entry.video_id).isValid(), timeout=3000
+    )  # debounced refresh
+    assert window.library.model.video_index(entry.video_id, 1).data() == "failed"
 
 
 def test_settings_dialog_persists_and_reaches_the_queue(

@@ -1,18 +1,33 @@
 """The library pane: creators → videos with status, length and top values; search; filters; drops.
 
-Everything is read through `Project` methods on the GUI's own connection. Status changes from
-the analysis queue update one row in place (cheap); only new videos or new filters rebuild the
-tree, so a running batch never makes the window stutter.
+A `QTreeView` over `LibraryModel` (`library_model.py`): every video is read in one query, top
+values a creator at a time (or all at once in a small project), and the rows are computed when
+the view paints them, so a 10,000-video project opens, filters and searches without making a
+Qt object per row. Everything is read through `Project` methods on the GUI's own connection.
+Status changes from the analysis queue update one row in place (`dataChanged`); only new videos
+rebuild the model, and a filter or search is one model reset, so a running batch never makes
+the window stutter.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QDesktopServices
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,20 +39,28 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QSplitter,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QStyle,
+    QStyleOptionViewItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from valuedesk.project.library_ops import search_video_ids
+from valuedesk.project.library_ops import search_with_videos
 from valuedesk.project.store import Project, ProjectError, video_fs_path
 from valuedesk.review import label_table, videos_with_label
 from valuedesk.script import format_ms
+from valuedesk.ui.library_model import (
+    COLUMNS,
+    ROLE,
+    STATUS_KINDS,
+    LibraryModel,
+    creator_name,
+    status_word,  # noqa: F401 - it lived here: still importable from here
+)
 from valuedesk.ui.radar import CONTRADICTED_COLOR, LABEL_SYMBOL
 from valuedesk.values import BY_ID, VALUES, Label
 
-ROLE = Qt.ItemDataRole.UserRole
 # label filter choices: text -> labels that match (None = any non-absent label of the chosen value)
 LABEL_FILTERS: tuple[tuple[str, tuple[int, ...] | None], ...] = (
     ("any label", None),
@@ -54,11 +77,6 @@ STATUS_COLORS = {
     "cancelled": "#B9770E",
     "interrupted": "#B9770E",
 }
-
-
-def status_word(video: dict[str, Any]) -> str:
-    """The stored status as the project reports it (dead claims already read as 'interrupted')."""
-    return str(video.get("status") or "queued")
 
 
 def top_values(project: Project, video_id: int, n: int = 3) -> tuple[str, str]:
@@ -83,7 +101,7 @@ def top_values_of(cells: dict[str, Any], n: int = 3) -> tuple[str, str]:
     return ", ".join(parts) or "no value found", tip or "no value found"
 
 
-LAZY_FROM = 2000  # from this many videos the library opens with creators folded, rows made on expand
+LAZY_FROM = 2000  # from this many videos the library opens with creators folded, rows fetched on expand
 
 
 class LibraryPanel(QWidget):
@@ -97,21 +115,21 @@ class LibraryPanel(QWidget):
     menu_requested = Signal(object, list)  # (the context QMenu being built, selected video ids): add to it
     search_changed = Signal(list)  # the terms of the search now on ([] when none): the script highlights them
 
-    COLUMNS = ("Video", "Status", "Length", "Top values")
+    COLUMNS = COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.project: Project | None = None
-        self._items: dict[int, QTreeWidgetItem] = {}  # rows made so far (a creator's, on expand)
-        self._creators: dict[str, QTreeWidgetItem] = {}
-        self._titles: dict[int, str] = {}
-        self._videos: dict[str, list[dict[str, Any]]] = {}  # creator -> video rows, all of them
-        self._creator_of: dict[int, str] = {}
         self._search_ids: set[int] | None = None  # while a search is on: the videos with a matching line
+        self._expanded: dict[str, bool] = {}  # creator -> unfolded, kept over refreshes and filters
+        self._hidden_pick: tuple[str, Any] | None = None  # the current row while a filter hides it
+        self._quiet = False  # putting back the current row after a reset: no selection signals
         self.setAcceptDrops(True)
+        self.setAccessibleName("Library")
 
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search scripts (speech, on-screen text, captions)…")
+        self.search.setAccessibleName("Search scripts")
         self.search.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -131,26 +149,32 @@ class LibraryPanel(QWidget):
         self.label_filter.currentIndexChanged.connect(self._filters_changed)
         self.value_filter.setToolTip("Show only videos where this value has the chosen label")
         self.label_filter.setToolTip("Label of the chosen value (reviewed label when there is one)")
+        self.value_filter.setAccessibleName("Value filter")
+        self.label_filter.setAccessibleName("Label filter")
 
-        self.tree = QTreeWidget(self)
-        self.tree.setColumnCount(len(self.COLUMNS))
-        self.tree.setHeaderLabels(list(self.COLUMNS))
+        self.model = LibraryModel(top_values_of, STATUS_COLORS, self)
+        self.tree = QTreeView(self)
+        self.tree.setModel(self.model)
+        self.tree.setAccessibleName("Library: creators and their videos")
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         head = self.tree.header()
         head.setStretchLastSection(True)
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.tree.setColumnWidth(0, 170)
-        for col in (1, 2):
-            head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.currentItemChanged.connect(self._current_changed)
-        self.tree.itemExpanded.connect(self._expanded)
+        for col in (1, 2):  # fitted to their contents by _fit_columns (not by Qt visiting 1,000 rows)
+            head.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+        self.tree.expanded.connect(lambda index: self._remember_expanded(index, True))
+        self.tree.collapsed.connect(lambda index: self._remember_expanded(index, False))
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
 
         self.hits_label = QLabel(self)
         self.hits = QListWidget(self)
+        self.hits.setAccessibleName("Search hits")
         self.hits.setWordWrap(True)
         self.hits.itemClicked.connect(self._hit_clicked)
         self.hits.itemActivated.connect(self._hit_clicked)
@@ -183,173 +207,174 @@ class LibraryPanel(QWidget):
     def set_project(self, project: Project | None) -> None:
         self.project = project
         self._search_ids = None
+        self._expanded.clear()
+        self._hidden_pick = None
+        with self._quietly():  # nothing of the last project is selected again in this one
+            self.model.clear()
         self.search.clear()
         self.hits.clear()
         self.hits_box.hide()
         self.refresh()
 
     def refresh(self) -> None:
-        """Rebuild the tree, keeping the selection and which creators are folded. Creator rows are
-        made for all; a creator's video rows when it is expanded (all of them in a project of up to
-        LAZY_FROM videos, which opens expanded), each creator's labels in one query."""
-        keep = self.current_video_id()
-        was = {name: item.isExpanded() for name, item in self._creators.items()}
-        self.tree.blockSignals(True)
-        self.tree.setUpdatesEnabled(False)
-        self.tree.clear()
-        self._items.clear()
-        self._creators.clear()
-        self._titles.clear()
-        self._videos.clear()
-        self._creator_of.clear()
+        """Read the project again (one query for the videos), keeping the selection and which
+        creators are folded. A project of up to LAZY_FROM videos opens expanded (every video's
+        top values in one query); a larger one folded, a creator's rows fetched when it is
+        expanded or one of its videos is selected."""
+        picked = self._picked()
         if self.project is None:
+            with self._quietly():
+                self.model.clear()
+            self._expanded.clear()
             self.summary.setText("No project open.")
-            self.tree.setUpdatesEnabled(True)
-            self.tree.blockSignals(False)
             return
         videos = self.project.videos()
-        for video in videos:
-            vid = int(video["id"])
-            creator = str(video.get("creator") or "Unknown creator")
-            self._videos.setdefault(creator, []).append(video)
-            self._creator_of[vid] = creator
-            self._titles[vid] = str(video.get("title") or video.get("file_name") or f"video {vid}")
-        for creator in self._videos:
-            parent = QTreeWidgetItem([creator])
-            parent.setData(0, ROLE, ("creator", creator))
-            parent.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
-            font = parent.font(0)
-            font.setBold(True)
-            parent.setFont(0, font)
-            self._creators[creator] = parent
-        self.tree.addTopLevelItems(list(self._creators.values()))  # one insertion, not one per creator
         small = len(videos) < LAZY_FROM
-        for name, parent in self._creators.items():
-            if was.get(name, small) or (keep is not None and self._creator_of.get(keep) == name):
-                self._populate(name)
-                parent.setExpanded(True)
-        self._apply_filter(videos)
-        if keep is not None and keep in self._items and not self._items[keep].isHidden():
-            self.tree.setCurrentItem(self._items[keep])
-        self.tree.setUpdatesEnabled(True)
-        self.tree.blockSignals(False)
+        current = picked[0] if picked and picked[0][0] == "video" else None
+        keep = next((v for v in videos if current is not None and int(v["id"]) == current[1]), None)
+        keep_creator = creator_name(keep) if keep is not None else None
+        was = self._expanded
+        self._expanded = {
+            name: was.get(name, small) or name == keep_creator
+            for name in dict.fromkeys(creator_name(v) for v in videos)
+        }
+        unfolded = [name for name, on in self._expanded.items() if on]
+        with self._quietly():
+            self.model.load(self.project, videos, self._shown_ids(), fetch=None if small else unfolded)
+            self._put_back(picked)
+        self._show_summary()
 
-    def _populate(self, creator: str) -> None:
-        """Make a creator's video rows (once), with their labels read in one query."""
-        parent = self._creators.get(creator)
-        if parent is None or self.project is None or parent.childCount():
+    @contextlib.contextmanager
+    def _quietly(self) -> Iterator[None]:
+        was, self._quiet = self._quiet, True
+        try:
+            yield
+        finally:
+            self._quiet = was
+
+    def _picked(self) -> list[tuple[str, Any]]:
+        """The current row first, then the other selected rows, as (kind, id or name) to find again."""
+        current = self._key(self.tree.currentIndex()) or self._hidden_pick
+        rows = [key for i in self._selected_indexes() if (key := self._key(i)) is not None]
+        return list(dict.fromkeys([current, *rows] if current else rows))
+
+    def _key(self, index: QModelIndex) -> tuple[str, Any] | None:
+        """("video", id) or ("creator", name) of a row (None: no row)."""
+        return self.model.data(index, ROLE) if index.isValid() else None
+
+    def _put_back(self, picked: list[tuple[str, Any]]) -> None:
+        """After a reset: unfold the creators that were unfolded, select the rows that were selected."""
+        for name, on in self._expanded.items():
+            if on and (index := self.model.creator_index(name)).isValid():
+                self.tree.setExpanded(index, True)
+        self._hidden_pick = None
+        if not picked:
             return
-        rows = self._videos.get(creator, [])
-        cells = label_table(self.project, [int(v["id"]) for v in rows if v.get("current_run_id") is not None])
-        allowed = self._shown_ids()
-        for video in rows:
-            vid = int(video["id"])
-            item = QTreeWidgetItem(parent)
-            item.setData(0, ROLE, ("video", vid))
-            self._items[vid] = item
-            self._fill(item, video, cells.get(vid, {}))
-            item.setHidden(allowed is not None and vid not in allowed)
+        found = [self._index_of(kind, key, fetch=n == 0) for n, (kind, key) in enumerate(picked[:LAZY_FROM])]
+        if found[0].isValid():
+            self.tree.setCurrentIndex(found[0])
+        else:  # hidden by the filter: made current again when it shows again
+            self._hidden_pick = picked[0]
+        others = QItemSelection()
+        for index in found[1:]:
+            if index.isValid():
+                others.select(index, index)
+        if not others.isEmpty():  # one selection change, not one per row
+            flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+            self.tree.selectionModel().select(others, flags)
 
-    def _expanded(self, item: QTreeWidgetItem) -> None:
-        data = item.data(0, ROLE)
+    def _index_of(self, kind: str, key: Any, *, fetch: bool = False) -> QModelIndex:
+        if kind == "creator":
+            return self.model.creator_index(str(key))
+        return self.model.video_index(int(key), fetch=fetch)
+
+    def _remember_expanded(self, index: QModelIndex, on: bool) -> None:
+        """A creator folded or unfolded (by hand or by us): remembered; its rows fetched now, not
+        only when the view next lays out (a hidden view never does)."""
+        data = self._key(index)
         if data and data[0] == "creator":
-            self._populate(str(data[1]))
+            self._expanded[str(data[1])] = on
+            if on and self.model.canFetchMore(index):
+                self.model.fetchMore(index)
 
-    def _item_for(self, video_id: int) -> QTreeWidgetItem | None:
-        creator = self._creator_of.get(video_id)
-        if creator is not None:
-            self._populate(creator)
-        return self._items.get(video_id)
-
-    def _apply_filter(self, videos: list[dict[str, Any]] | None = None) -> None:
-        """Show the rows passing the value filter and the search; hide the others (no rebuild)."""
+    def _apply_filter(self, shown: set[int] | None = None, *, read: bool = True) -> None:
+        """Show the rows passing the value filter and the search: one model reset, not a rebuild."""
         if self.project is None:
             return
-        allowed = self._shown_ids()
-        self.tree.setUpdatesEnabled(False)
-        shown = 0
-        for name, parent in self._creators.items():
-            ids = [int(v["id"]) for v in self._videos.get(name, [])]
-            visible = len(ids) if allowed is None else sum(1 for vid in ids if vid in allowed)
-            for vid in ids:
-                child = self._items.get(vid)
-                hide = allowed is not None and vid not in allowed
-                if child is not None and child.isHidden() != hide:
-                    child.setHidden(hide)
-            parent.setHidden(visible == 0)
-            parent.setText(0, f"{name} ({visible})")
-            shown += visible
-        self.tree.setUpdatesEnabled(True)
-        if videos is None:  # the rows as last read (refresh_video keeps them current): no 10,000-row query
-            videos = [v for rows in self._videos.values() for v in rows]
-        self._show_summary(videos, shown if allowed is not None else None)
+        picked = self._picked()
+        with self._quietly():
+            self.model.set_shown(self._shown_ids() if read else shown)
+            self._put_back(picked)
+        self._show_summary()
 
-    def _show_summary(self, videos: list[dict[str, Any]], shown: int | None = None) -> None:
+    def _fit_columns(self) -> None:
+        """Status and length as wide as their widest text (as resizing to contents did), from what the
+        model knows (the statuses present, the longest video), not by measuring every row."""
+        option = QStyleOptionViewItem()
+        self.tree.initViewItemOption(option)
+        option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
+        style, head = self.tree.style(), self.tree.header()
+
+        def text_width(text: str) -> int:  # as the item delegate sizes a cell
+            option.text = text
+            return style.sizeFromContents(
+                QStyle.ContentsType.CT_ItemViewItem, option, QSize(), self.tree
+            ).width()
+
+        for col in (1, 2):
+            width = max([head.sectionSizeHint(col), *map(text_width, self.model.widest_texts(col))])
+            if head.sectionSize(col) != width:
+                head.resizeSection(col, width)
+
+    def _show_summary(self) -> None:
         """The footer, from the statuses as stored now (called on every change, not only on rebuild)."""
-        total = len(videos)
-        kinds = ("done", "queued", "analyzing", "failed", "interrupted", "cancelled")
-        counts = {s: sum(1 for v in videos if v["status"] == s) for s in kinds}
+        self._fit_columns()
+        counts = self.model.status_counts()
+        total = self.model.video_count()
         text = f"{total} videos · {counts['done']} analysed"
-        text += "".join(f" · {counts[s]} {s}" for s in kinds[1:] if counts[s])
-        if shown is not None:
-            text = f"{shown} of {total} videos match the filter"
+        text += "".join(f" · {counts[s]} {s}" for s in STATUS_KINDS[1:] if counts[s])
+        if self.model.shown() is not None:
+            text = f"{self.model.shown_count()} of {total} videos match the filter"
         self.summary.setText(text if total else "No videos yet: File ▸ Import files… or drop files here.")
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        """A theme switch: every row is re-coloured from the new palette (no stale text colours)."""
+        """A theme switch: the rows are painted again from the new palette (no stale text colours:
+        the model gives a colour only to the statuses that have one of their own)."""
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self.project is not None:
-            with contextlib.suppress(ProjectError):
-                cells = label_table(self.project)
-                for video in self.project.videos():
-                    item = self._items.get(int(video["id"]))
-                    if item is not None:
-                        self._fill(item, video, cells.get(int(video["id"]), {}))
+        if event.type() == QEvent.Type.PaletteChange:
+            self.tree.viewport().update()
+        elif event.type() == QEvent.Type.FontChange:
+            self._fit_columns()
 
     def refresh_video(self, video_id: int) -> None:
-        """One video's status/values changed: update its row (rebuild only if it is new or gone)."""
+        """One video's status/values changed: update its row in place (rebuild only if it is new or
+        gone, or moved to another creator); the filter is applied again if it now passes or fails it."""
         if self.project is None:
             return
-        if video_id not in self._creator_of:
+        if not self.model.has_video(video_id):
             self.refresh()
             return
         try:
             video = self.project.video(video_id)
+            creator = self.model.creator_of(video_id)
+            cells = None  # a folded creator's top values are read when it is fetched
+            if (
+                video.get("current_run_id") is not None
+                and creator is not None
+                and self.model.is_fetched(creator)
+            ):
+                cells = label_table(self.project, [video_id]).get(video_id, {})
         except ProjectError:
             self.refresh()
             return
-        rows = self._videos.get(self._creator_of[video_id], [])
-        rows[:] = [video if int(v["id"]) == video_id else v for v in rows]  # later-made rows see it too
-        item = self._items.get(video_id)
-        if item is not None:  # else its creator's rows are not made yet: nothing on screen to update
-            self._fill(item, video)
-        self._apply_filter()  # its labels may now pass or fail the value filter
-
-    def _fill(
-        self, item: QTreeWidgetItem, video: dict[str, Any], cells: dict[str, Any] | None = None
-    ) -> None:
-        assert self.project is not None
-        vid = int(video["id"])
-        title = str(video.get("title") or video.get("file_name") or f"video {vid}")
-        self._titles[vid] = title
-        item.setText(0, title)
-        item.setToolTip(0, f"{title}\n{video_fs_path(video)}")
-        status = status_word(video)
-        item.setText(1, status)
-        item.setToolTip(1, str(video.get("error") or status))
-        color = STATUS_COLORS.get(status)
-        if color:
-            item.setForeground(1, QBrush(QColor(color)))
-        else:  # no fixed brush: the text follows the palette, also after a theme switch
-            item.setData(1, Qt.ItemDataRole.ForegroundRole, None)
-        duration = int(video.get("duration_ms") or 0)
-        item.setText(2, format_ms(duration) if duration else "")
-        if video.get("current_run_id") is not None:
-            text, tip = top_values_of(cells) if cells is not None else top_values(self.project, vid)
+        if not self.model.update_video(video, cells):
+            self.refresh()
+            return
+        shown = self._shown_ids()  # its labels may now pass or fail the value filter
+        if shown != self.model.shown():
+            self._apply_filter(shown, read=False)
         else:
-            text, tip = "", ""
-        item.setText(3, text)
-        item.setToolTip(3, tip)
+            self._show_summary()
 
     # ----------------------------------------------------------------- filters
     def _allowed_ids(self) -> set[int] | None:
@@ -386,8 +411,7 @@ class LibraryPanel(QWidget):
             self._apply_filter()
 
     def visible_video_ids(self) -> list[int]:
-        allowed = self._shown_ids()
-        return [vid for vid in self._creator_of if allowed is None or vid in allowed]
+        return self.model.visible_ids()
 
     # ----------------------------------------------------------------- search
     def run_search(self) -> None:
@@ -404,23 +428,26 @@ class LibraryPanel(QWidget):
             self.search_changed.emit([])
             return
         allowed = self._allowed_ids()
+        limit = 200 if allowed is None else SEARCH_LINES
         try:
-            self._search_ids = search_video_ids(self.project, text)
-            found = self.project.search(text, limit=200 if allowed is None else SEARCH_LINES)
+            found, self._search_ids = search_with_videos(self.project, text, limit)
         except ProjectError as exc:
             self.hits_label.setText(f"Search failed: {exc}")
             self.hits_box.show()
             return
         found = [hit for hit in found if allowed is None or hit.video_id in allowed][:200]
-        self._apply_filter()
+        self._apply_filter(self._search_ids if allowed is None else allowed & self._search_ids, read=False)
         self.search_changed.emit(text.split())
+        self.hits.setUpdatesEnabled(False)
         for hit in found:
-            title = self._titles.get(hit.video_id, f"video {hit.video_id}")
             snippet = hit.snippet.replace("[", "«").replace("]", "»")
-            item = QListWidgetItem(f"{title} · {format_ms(hit.start_ms)} ({hit.kind})\n{snippet}")
+            item = QListWidgetItem(
+                f"{self.model.title(hit.video_id)} · {format_ms(hit.start_ms)} ({hit.kind})\n{snippet}"
+            )
             item.setData(ROLE, (hit.video_id, hit.line_idx, hit.start_ms))
             item.setToolTip(hit.text)
             self.hits.addItem(item)
+        self.hits.setUpdatesEnabled(True)
         many = "" if len(found) < 200 else " (first 200)"
         where = " in the videos the value filter shows" if allowed is not None else ""
         self.hits_label.setText(
@@ -445,49 +472,69 @@ class LibraryPanel(QWidget):
 
     # ----------------------------------------------------------------- selection
     def current_video_id(self) -> int | None:
-        item = self.tree.currentItem()
-        data = item.data(0, ROLE) if item is not None else None
+        data = self._key(self.tree.currentIndex())
         return int(data[1]) if data and data[0] == "video" else None
 
+    def _selected_indexes(self) -> list[QModelIndex]:
+        """The selected rows (column 0) in the tree's order."""
+        rows = self.tree.selectionModel().selectedRows(0)  # whole rows are selected (SelectRows)
+
+        def where(index: QModelIndex) -> tuple[int, int]:
+            parent = index.parent()
+            return (parent.row(), index.row()) if parent.isValid() else (index.row(), -1)
+
+        return sorted(rows, key=where)
+
     def selected_video_ids(self) -> list[int]:
-        out = []
-        for item in self.tree.selectedItems():
-            data = item.data(0, ROLE)
-            if data and data[0] == "video":
-                out.append(int(data[1]))
-            elif data and data[0] == "creator":  # its shown videos, also those not made into rows yet
-                allowed = self._shown_ids()
-                out.extend(
-                    int(v["id"])
-                    for v in self._videos.get(str(data[1]), [])
-                    if allowed is None or int(v["id"]) in allowed
-                )
+        out: list[int] = []
+        for index in self._selected_indexes():
+            kind, key = self.model.data(index, ROLE)
+            if kind == "video":
+                out.append(int(key))
+            else:  # a creator row: its shown videos, also those whose rows are not fetched yet
+                out.extend(self.model.shown_ids_of(str(key)))
         return list(dict.fromkeys(out))  # a creator row and its videos both selected: each video once
 
+    def selected_creator(self) -> str | None:
+        """The creator when the selection is one creator row (and nothing else), else None."""
+        rows = self._selected_indexes()
+        data = self._key(rows[0]) if len(rows) == 1 else None
+        return str(data[1]) if data and data[0] == "creator" else None
+
     def select_video(self, video_id: int, *, emit: bool = True) -> bool:
-        item = self._item_for(video_id)
-        if item is None or item.isHidden():
+        """Make the video current (its creator's rows fetched and unfolded); False when the
+        filter or search hides it or it is not in the project."""
+        index = self.model.video_index(video_id, fetch=True)
+        if not index.isValid():
             return False
-        parent = item.parent()
-        if parent is not None and not parent.isExpanded():
-            parent.setExpanded(True)
-        self.tree.blockSignals(not emit)
-        self.tree.setCurrentItem(item)
-        self.tree.blockSignals(False)
-        self.tree.scrollToItem(item)
+        parent = index.parent()
+        if not self.tree.isExpanded(parent):
+            self.tree.setExpanded(parent, True)
+        self._hidden_pick = None
+        with self._quietly() if not emit else contextlib.nullcontext():
+            self.tree.setCurrentIndex(index)
+        self.tree.scrollTo(index)
         return True
 
     def select_creator(self, name: str) -> bool:
-        item = self._creators.get(name)
-        if item is None:
+        index = self.model.creator_index(name)
+        if index.isValid():
+            self._hidden_pick = None
+            self.tree.setCurrentIndex(index)
+            return True
+        if name not in self.model.creator_names():
             return False
-        self.tree.setCurrentItem(item)
+        with self._quietly():  # the filter hides all its videos: chosen all the same
+            self.tree.setCurrentIndex(QModelIndex())
+        self._hidden_pick = ("creator", name)
+        self.creator_selected.emit(name)
         return True
 
-    def _current_changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
-        data = item.data(0, ROLE) if item is not None else None
-        if not data:
+    def _current_changed(self, index: QModelIndex, _previous: QModelIndex) -> None:
+        data = self._key(index)
+        if not data or self._quiet:
             return
+        self._hidden_pick = None
         if data[0] == "video":
             self.video_selected.emit(int(data[1]))
         else:

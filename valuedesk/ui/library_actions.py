@@ -34,7 +34,6 @@ from valuedesk.project import library_ops
 from valuedesk.project.store import ProjectError, video_fs_path
 from valuedesk.ui.memo_view import NotesView
 
-ROLE = Qt.ItemDataRole.UserRole
 READ_ONLY_TIP = "This project is open read-only"
 
 
@@ -157,10 +156,7 @@ class LibraryActions(QObject):
     # ------------------------------------------------------------------ the tree's context menu
     def extend_menu(self, menu: QMenu, video_ids: list[int]) -> None:
         """Add the management entries for what was right-clicked (a video, several, or a creator row)."""
-        lib = self.window.library
-        picked = lib.tree.selectedItems()
-        data = picked[0].data(0, ROLE) if len(picked) == 1 else None
-        creator = str(data[1]) if data and data[0] == "creator" else None  # one creator row right-clicked
+        creator = self.window.library.selected_creator()  # one creator row right-clicked
         writable = self.writable()
         menu.addSeparator()
         added: list[QAction] = []

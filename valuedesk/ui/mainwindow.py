@@ -253,9 +253,10 @@ class MainWindow(QMainWindow):
         name = Path(path).name + (" (read-only)" if readonly else "")
         self.setWindowTitle(f"{name} — ValueDesk")
         self.status_text.setText(f"{path}" + ("  ·  opened read-only: viewing only" if readonly else ""))
-        done = [int(v["id"]) for v in project.videos() if v["status"] == "done"]
-        if done:
-            self.library.select_video(done[0])
+        # the rows the library has just read (a second read of every video would double the open time)
+        done = next((int(v["id"]) for v in self.library.model.videos() if v["status"] == "done"), None)
+        if done is not None:
+            self.library.select_video(done)
         return True
 
     def close_project(self, *, keep_welcome: bool = False) -> None:
