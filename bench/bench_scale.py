@@ -215,10 +215,12 @@ def measure(path: Path) -> dict[str, float]:
 def export_in_child(path: Path, fmt: str, target: Path) -> tuple[float, float]:
     """An export as a user runs it (its own process): wall seconds and that process's peak RSS."""
     code = (
-        "import resource, sys, time; from valuedesk.cli import main; t = time.perf_counter(); "
+        "import sys, time; from valuedesk.cli import main; t = time.perf_counter(); "
         f"rc = main(['export', '--format', {fmt!r}, '-o', {str(target)!r}, '--force', '--project', {str(path)!r}]); "
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024); sys.exit(rc)"
-    )
+        "hwm = next(ln for ln in open('/proc/self/status') if ln.startswith('VmHWM')).split()[1]; "
+        "print(time.perf_counter() - t, int(hwm) / 1024); sys.exit(rc)"
+    )  # VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork and exec, so a child would report
+    # the explorer's own peak whenever that is higher than its own
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     wall, rss = done.stdout.split()[-2:]
     return float(wall), float(rss)

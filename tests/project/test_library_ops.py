@@ -327,5 +327,13 @@ def test_search_video_ids_matches_project_search(built) -> None:  # type: ignore
             h.video_id for h in project.search(query, 10_000)
         }
     assert library_ops.search_video_ids(project, "shoes") == set(ids)
+    # the hits and the videos asked for at once (the second on its own connection): the same answers,
+    # with a hit list cut short (limit 1) as with one that holds every match
+    for query in ("shoes", "win", "everyone else", "helicopter", "   "):
+        for limit in (1, 200):
+            hits, videos = library_ops.search_with_videos(project, query, limit)
+            assert hits == project.search(query, limit)
+            assert videos == library_ops.search_video_ids(project, query)
     library_ops.remove_videos(project, ids[:1])
     assert library_ops.search_video_ids(project, "shoes") == set(ids[1:])
+    assert library_ops.search_with_videos(project, "shoes", 1)[1] == set(ids[1:])

@@ -17,12 +17,14 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from valuedesk.project import claims
-from valuedesk.project.connection import explain
+from valuedesk.project.connection import connect, explain
+from valuedesk.project.records import SearchHit
 from valuedesk.project.store import Project, ProjectError, canonical_path, inserted_id, now_iso, video_fs_path
 
 # The file suffixes ValueDesk treats as media (folder imports, relinking); the pipeline reads this set.
@@ -345,22 +347,61 @@ def relink_moved(
 # --------------------------------------------------------------------------- search
 
 
+def _match_expression(query: str) -> str | None:
+    terms = [t for t in query.replace('"', " ").replace("\x00", " ").split() if t]
+    if not terms:
+        return None
+    return " ".join(f'"{t}"*' if i == len(terms) - 1 else f'"{t}"' for i, t in enumerate(terms))
+
+
+_VIDEO_IDS_SQL = (
+    "SELECT DISTINCT s.video_id FROM script_lines_fts JOIN script_lines s ON s.rowid = script_lines_fts.rowid "
+    "JOIN videos v ON v.id = s.video_id AND v.current_run_id = s.run_id WHERE script_lines_fts MATCH ?"
+)
+
+
 def search_video_ids(project: Project, query: str) -> set[int]:
     """Videos with a current script line matching `query`, as `Project.search` matches it (all of them,
     not only the videos of its first hits; no snippets are made, so a common word stays cheap)."""
-    terms = [t for t in query.replace('"', " ").replace("\x00", " ").split() if t]
-    if not terms:
+    match = _match_expression(query)
+    if match is None:
         return set()
-    match = " ".join(f'"{t}"*' if i == len(terms) - 1 else f'"{t}"' for i, t in enumerate(terms))
     try:
-        rows = project.db.execute(
-            "SELECT DISTINCT s.video_id FROM script_lines_fts JOIN script_lines s ON s.rowid = script_lines_fts.rowid "
-            "JOIN videos v ON v.id = s.video_id AND v.current_run_id = s.run_id WHERE script_lines_fts MATCH ?",
-            [match],
-        ).fetchall()
+        rows = project.db.execute(_VIDEO_IDS_SQL, [match]).fetchall()
     except sqlite3.Error as exc:
         raise explain(project.path, exc) from exc
     return {int(r[0]) for r in rows}
+
+
+def _video_ids_apart(path: Path, match: str) -> set[int]:
+    conn = connect(path, readonly=True)
+    try:
+        return {int(r[0]) for r in conn.execute(_VIDEO_IDS_SQL, [match]).fetchall()}
+    finally:
+        conn.close()
+
+
+def search_with_videos(project: Project, query: str, limit: int = 200) -> tuple[list[SearchHit], set[int]]:
+    """`Project.search`'s ranked hits and `search_video_ids` together, the two queries at once.
+
+    The ranked hits (bm25 over every match) and the set of matching videos each cost tens of
+    milliseconds on a 10,000-video project; SQLite runs without Python's lock, so the second runs on
+    its own read-only connection in a thread while this one ranks. Fewer hits than `limit` already
+    name every matching video and the second query's answer is not needed.
+    """
+    match = _match_expression(query)
+    if match is None:
+        return [], set()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        apart = pool.submit(_video_ids_apart, project.path, match)
+        hits = project.search(query, limit=limit)
+        try:
+            ids = apart.result()
+        except sqlite3.Error:  # the file cannot take a second connection: ask on this one
+            ids = search_video_ids(project, query) if len(hits) >= limit else set()
+    if len(hits) < limit:
+        ids = {h.video_id for h in hits}
+    return hits, ids
 
 
 # --------------------------------------------------------------------------- notes
