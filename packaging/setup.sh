@@ -16,7 +16,7 @@ APT_RUNTIME="python3 python3-venv python3-pip libglib2.0-0 libdbus-1-3 libfontco
  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0
  libxkbcommon-x11-0 libvlc5 libvlc-bin vlc-plugin-base vlc-plugin-video-output fonts-dejavu-core
  fonts-noto-color-emoji espeak-ng"
-APT_TEST="xvfb xauth imagemagick poppler-utils ffmpeg strace"
+APT_TEST="xvfb xauth imagemagick poppler-utils ffmpeg strace build-essential cmake"
 
 apt_missing() {
   local missing=""

@@ -18,7 +18,17 @@ STORED_BEFORE = {"media": "1", "transcribe": "1", "ocr": "1", "cues": "1", "scri
 
 def test_the_table_gives_versions_fractions_and_words() -> None:
     assert stage_versions() == STORED_BEFORE and list(stage_versions()) == list(STORED_BEFORE)
-    assert STAGE_NAMES == ("probe", "transcribe", "frames", "ocr", "cues", "script", "classify", "save")
+    assert STAGE_NAMES == (
+        "probe",
+        "transcribe",
+        "frames",
+        "ocr",
+        "cues",
+        "scenes",
+        "script",
+        "classify",
+        "save",
+    )
     assert sum(s.weight for s in STAGES) == pytest.approx(1.0)
     assert overall_fraction("probe") == 0.0
     assert overall_fraction("transcribe") == pytest.approx(0.02)

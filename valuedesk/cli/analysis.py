@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from valuedesk.cli import CliError, add_project_option, display, echo, resolve_video, text_arg
 from valuedesk.languages import describe as describe_languages
 from valuedesk.pipeline import AnalysisSettings, Analyzer, ProgressEvent
+from valuedesk.pipeline.settings import LLM_MODES
 from valuedesk.project import Project, ProjectError
 from valuedesk.resources import resource_path
 from valuedesk.script import ScriptLine, format_ms, render_script
@@ -62,11 +64,70 @@ def _add_settings_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--keyframe-interval", type=float, default=2.0, metavar="S", help="max seconds between keyframes"
     )
+    add_llm_options(p)
+
+
+def add_llm_options(p: argparse.ArgumentParser, *, modes: bool = True) -> None:
+    """--llm URL, --llm-model NAME, --llm-allow-remote (and --llm-mode for analyses)."""
+    g = p.add_argument_group("local LLM (an OpenAI-compatible server: llama.cpp, Ollama, LM Studio, vLLM)")
+    g.add_argument(
+        "--llm",
+        metavar="URL",
+        help="the server, e.g. http://127.0.0.1:8080/v1 (default: $VALUEDESK_LLM_URL); loopback only "
+        "unless --llm-allow-remote",
+    )
+    g.add_argument(
+        "--llm-model",
+        metavar="NAME",
+        help="its model (default: $VALUEDESK_LLM_MODEL, else the server's first)",
+    )
+    g.add_argument(
+        "--llm-allow-remote",
+        action="store_true",
+        help="allow a server on another machine: scripts, transcripts, keyframes and captions are sent there",
+    )
+    if modes:
+        g.add_argument(
+            "--llm-mode",
+            choices=[m for m in LLM_MODES if m != "off"],
+            help="two-step (default with --llm: scene notes from keyframes, then values), direct "
+            "(keyframes + transcript to values), combine (the trained model proposes, the LLM says "
+            "which side), scenes (scene notes only; the trained model reads)",
+        )
+
+
+def llm_mode_from_args(args: argparse.Namespace) -> str:
+    """The mode asked for: --llm-mode; else two-step when a server is named (--llm or the
+    environment: $VALUEDESK_LLM_MODE, default two-step); else off."""
+    mode = getattr(args, "llm_mode", None)
+    if mode:
+        return str(mode)
+    if getattr(args, "llm", None):
+        return "two-step"
+    if os.environ.get("VALUEDESK_LLM_URL", "").strip():
+        return os.environ.get("VALUEDESK_LLM_MODE", "").strip() or "two-step"
+    return "off"
+
+
+def check_llm_args(settings: AnalysisSettings) -> None:
+    """Refuse a remote server without the opt-in; with it, say on stderr what will be sent."""
+    if settings.llm_mode == "off":
+        return
+    from valuedesk.llm import LlmError
+    from valuedesk.pipeline.llm_steps import make_endpoint
+
+    try:
+        endpoint = make_endpoint(settings)
+    except LlmError as exc:
+        raise CliError(str(exc)) from exc
+    warning = endpoint.remote_warning()
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def settings_from_args(args: argparse.Namespace) -> AnalysisSettings:
     try:
-        return AnalysisSettings(
+        settings = AnalysisSettings(
             asr_model=args.asr_model,
             device=args.device,
             compute_type=args.compute_type,
@@ -74,9 +135,15 @@ def settings_from_args(args: argparse.Namespace) -> AnalysisSettings:
             classifier=args.classifier,
             ocr=not args.no_ocr,
             keyframe_interval_s=args.keyframe_interval,
+            llm_mode=llm_mode_from_args(args),
+            llm_url=args.llm,
+            llm_model=args.llm_model,
+            llm_allow_remote=args.llm_allow_remote,
         )
     except ValueError as exc:
         raise CliError(str(exc)) from exc
+    check_llm_args(settings)
+    return settings
 
 
 def _open(path: str, *, readonly: bool = False) -> Project:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from valuedesk.cli import CliError, add_project_option
+from valuedesk.cli.analysis import add_llm_options
 from valuedesk.values import BY_ID
 
 DEFAULT_OUT = "valuedesk-model"
@@ -106,7 +107,11 @@ def register(subparsers: Any) -> None:
         "default); all = also scene and sound lines",
     )
     ev.add_argument("--split", default="validation")
-    ev.add_argument("--model", default="trained", help="trained | baseline | PATH to a model folder")
+    ev.add_argument("--model", default="trained", help=MODEL_HELP)
+    ev.add_argument(
+        "--limit", type=int, metavar="N", help="with --scripts: only the first N posts (slow readers)"
+    )
+    add_llm_options(ev, modes=False)
     ev.add_argument(
         "--input",
         choices=("argument", "script"),
@@ -254,10 +259,15 @@ def _evaluate_scripts(args: argparse.Namespace) -> int:
     from valuedesk.cli.scripts import read_posts_or_fail
 
     posts = read_posts_or_fail(args.scripts, args.labels, need_labels=True)
-    clf = load_model(args.model, args.contradiction_threshold)
+    if args.limit is not None:
+        posts = posts[: max(1, args.limit)]
+    clf = load_model(args.model, args.contradiction_threshold, args)
     rep = evaluate_posts(clf, posts, kinds=LINE_SETS[args.lines])
     if args.json:
         out = {"model_id": clf.model_id, "scripts": str(args.scripts), "lines": args.lines} | rep.as_dict()
+        seconds = getattr(clf, "seconds", None)
+        if seconds is not None and rep.posts:
+            out["seconds_per_post"] = round(seconds / rep.posts, 2)
         json.dump(out, sys.stdout, indent=2)
         print()
         return 0
@@ -266,11 +276,23 @@ def _evaluate_scripts(args: argparse.Namespace) -> int:
             rep, f"{clf.model_id} on {Path(args.scripts).name} ({rep.posts} posts, lines={args.lines})"
         )
     )
+    seconds = getattr(clf, "seconds", None)
+    if seconds is not None and rep.posts:
+        print(f"seconds per post: {seconds / rep.posts:.1f}")
     return 0
 
 
-def load_model(model: str, contradiction_threshold: float | None = None) -> Any:
-    """A classifier by name or folder, as one-line CLI errors."""
+LLM_READERS = ("llm", "trained+llm")
+MODEL_HELP = (
+    "trained | baseline | PATH to a model folder | llm (a local LLM server reads: --llm URL or "
+    "$VALUEDESK_LLM_URL) | trained+llm (the trained model proposes, the LLM says which side)"
+)
+
+
+def load_model(
+    model: str, contradiction_threshold: float | None = None, args: argparse.Namespace | None = None
+) -> Any:
+    """A classifier by name or folder, as one-line CLI errors (`args` carries the --llm options)."""
     from valuedesk.classify import load_classifier
     from valuedesk.classify.encoder import ModelLoadError
     from valuedesk.classify.model import VideoRules
@@ -280,8 +302,12 @@ def load_model(model: str, contradiction_threshold: float | None = None) -> Any:
             "--contradiction-threshold applies to --model baseline only (a trained model decides −1 "
             "with its polarity head)"
         )
+    if model in LLM_READERS:
+        return _load_llm_reader(model, args)
     if model not in ("trained", "baseline") and not Path(model).is_dir():
-        raise CliError(f"--model must be trained, baseline or a model folder; {model!r} is none of these")
+        raise CliError(
+            f"--model must be trained, baseline, llm, trained+llm or a model folder; {model!r} is none of these"
+        )
     try:
         # the rules a model was tuned with live in its folder; only the baseline's opt-in cue is set here
         rules = (
@@ -292,6 +318,62 @@ def load_model(model: str, contradiction_threshold: float | None = None) -> Any:
         return load_classifier(model, rules=rules)
     except ModelLoadError as exc:
         raise CliError(str(exc)) from None
+
+
+def _load_llm_reader(model: str, args: argparse.Namespace | None) -> Any:
+    from valuedesk.cli.analysis import check_llm_args
+    from valuedesk.llm import LlmError
+    from valuedesk.pipeline import AnalysisSettings
+    from valuedesk.pipeline.llm_steps import make_reader
+
+    settings = AnalysisSettings(
+        llm_mode="two-step" if model == "llm" else "combine",
+        llm_url=getattr(args, "llm", None),
+        llm_model=getattr(args, "llm_model", None),
+        llm_allow_remote=bool(getattr(args, "llm_allow_remote", False)),
+    )
+    check_llm_args(settings)
+    try:
+        reader = make_reader(settings)
+        reader.check()  # the server answers and has the model: say so now, not after the first post
+    except LlmError as exc:
+        raise CliError(str(exc)) from None
+    if model == "llm":
+        return _Counting(reader)
+    from valuedesk.classify import load_classifier
+    from valuedesk.llm.combine import CombinedClassifier
+
+    return _Counting(CombinedClassifier(load_classifier("trained"), reader))
+
+
+class _Counting:
+    """An LLM reader that says on stderr how far it is (a post can take seconds to minutes)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.done = 0
+        self.seconds = 0.0
+
+    @property
+    def model_id(self) -> str:
+        return str(self.inner.model_id)
+
+    def classify(self, lines: Any) -> Any:
+        import time
+
+        from valuedesk.llm import LlmError
+
+        t0 = time.perf_counter()
+        try:
+            profile = self.inner.classify(lines)
+        except LlmError as exc:
+            raise CliError(f"post {self.done + 1}: {exc}") from None
+        self.seconds += time.perf_counter() - t0
+        self.done += 1
+        print(
+            f"read {self.done} posts ({self.seconds / self.done:.1f} s per post)", file=sys.stderr, flush=True
+        )
+        return profile
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from valuedesk.cli import CliError, echo
+from valuedesk.cli.analysis import add_llm_options
+from valuedesk.cli.model import MODEL_HELP
 
 LINES_HELP = (
     "which lines the classifier reads: content = speech, on-screen text, caption and hashtags (what "
@@ -34,9 +36,10 @@ def register(subparsers: Any) -> None:
         required=True,
         help="where to write the predictions ('-' for standard output)",
     )
-    sc.add_argument("--model", default="trained", help="trained | baseline | PATH to a model folder")
+    sc.add_argument("--model", default="trained", help=MODEL_HELP)
     sc.add_argument("--lines", choices=("content", "all"), default="content", help=LINES_HELP)
     sc.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    add_llm_options(sc, modes=False)
     sc.set_defaults(func=cmd_score)
 
 
@@ -77,7 +80,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from None
     if not to_stdout and out.resolve() == Path(args.posts).resolve():
         raise CliError("the output file must not be the posts file")
-    clf = load_model(args.model)
+    clf = load_model(args.model, None, args)
     kinds = LINE_SETS[args.lines]
 
     def records() -> Any:

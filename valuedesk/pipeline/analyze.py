@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from valuedesk.pipeline.events import overall_fraction
+from valuedesk.pipeline.llm_steps import SCENE_MODES
 from valuedesk.pipeline.settings import AnalysisSettings
 from valuedesk.pipeline.sidecar import PostInfo, caption_text
 from valuedesk.pipeline.stages import stage_versions
@@ -48,6 +49,8 @@ class AnalysisEngine:
         self._transcriber: Any = None
         self._ocr: Any = None
         self._classifier: Any = None
+        self._encoder: Any = None
+        self._llm: Any = None
 
     @property
     def transcriber(self) -> Any:
@@ -75,16 +78,39 @@ class AnalysisEngine:
         return self._ocr
 
     @property
-    def classifier(self) -> Any:
-        if self._classifier is None:
+    def llm(self) -> Any:
+        """The LLM steps (None when `llm_mode` is "off"); made once, so the model check and the
+        image probe happen once per batch."""
+        if self._llm is None and self.settings.llm_mode != "off":
+            from valuedesk.pipeline.llm_steps import LlmSteps
+
+            self._llm = LlmSteps(self.settings)
+        return self._llm
+
+    @property
+    def encoder(self) -> Any:
+        """The trained (or baseline, or user's) encoder named by `settings.classifier`."""
+        if self._encoder is None:
             from valuedesk.classify import load_classifier
 
             # "auto" is resolved by the loader without importing torch on CPU builds.
-            self._classifier = load_classifier(self.settings.classifier, device=self.settings.device)
+            self._encoder = load_classifier(self.settings.classifier, device=self.settings.device)
+        return self._encoder
+
+    @property
+    def classifier(self) -> Any:
+        """What reads the script in step 2: the encoder, or the LLM ("two-step", "combine")."""
+        if self._classifier is None:
+            reader = self.llm.classifier(lambda: self.encoder) if self.llm is not None else None
+            self._classifier = reader if reader is not None else self.encoder
         return self._classifier
 
     def _warm_classifier(self) -> Any:
-        classifier = self.classifier
+        if self.llm is not None and self.settings.llm_mode in ("two-step", "direct"):
+            return (
+                self.llm.reader.check()
+            )  # the LLM reads: no encoder to load; fail early if the server is down
+        classifier = self.encoder
         warm_up = getattr(classifier, "warm_up", None)
         if callable(warm_up):
             warm_up()
@@ -106,6 +132,9 @@ class AnalysisEngine:
 
         started = datetime.now(UTC).isoformat(timespec="seconds")
         timings: dict[str, float] = {}
+        llm = self.llm
+        if llm is not None:
+            llm.start(should_stop)
 
         def step(stage: str, message: str = "", within: float = 0.0) -> None:
             if should_stop is not None and should_stop():
@@ -158,6 +187,10 @@ class AnalysisEngine:
         scenes = timed(
             "cues", lambda: scene_notes(info, keyframes, cuts, speech, audio=audio, faces=faces, voice=voice)
         )
+        if llm is not None and llm.mode in SCENE_MODES:
+            step("scenes", "describing scenes (LLM)")
+            told = speech + onscreen
+            scenes += timed("scenes", lambda: llm.scenes(keyframes, sorted(told, key=lambda ln: ln.start_ms)))
         lines = speech + onscreen + scenes + mark_text_languages(post_lines(post, info.duration_ms))
         script = Script(
             lines,
@@ -166,8 +199,13 @@ class AnalysisEngine:
             language=transcript.language if transcript else "",
         )
         step("classify", "scoring values")
-        profile = timed("classify", lambda: classify_content(self.classifier, script.lines))
+        if llm is not None and llm.mode == "direct":
+            profile = timed("classify", lambda: direct_content(llm, keyframes, script.lines))
+        else:
+            profile = timed("classify", lambda: classify_content(self.classifier, script.lines))
         warnings = (list(transcript.warnings) if transcript else []) + unread_warnings(script.lines)
+        if llm is not None:
+            warnings += llm.notes
         thumbs = timed("thumbnails", lambda: thumbnails(keyframes))
         record = AnalysisRecord(
             lines=script.lines,
@@ -189,7 +227,13 @@ class AnalysisEngine:
                 "asr": transcript.model_id if transcript else "",
                 "classifier": profile.model_id,
                 "ocr": "rapidocr-3.10.0" if self.settings.ocr else "",
+                **(
+                    {"llm": llm.reader.model_id, "llm_prompt": llm.reader.prompt_version}
+                    if llm is not None
+                    else {}
+                ),
             },
+            llm=llm.record() if llm is not None else {},
             settings=self.settings.to_dict(),
             timings={k: round(v, 4) for k, v in timings.items()},
             started_at=started,
@@ -207,9 +251,26 @@ def readable(line: ScriptLine) -> bool:
     return line.language in ("", "en") or bool(line.translation)
 
 
+def read_for_values(line: ScriptLine) -> bool:
+    """Content lines, and scene lines an LLM wrote from the pictures (they describe people and acts)."""
+    return (line.kind in CONTENT_KINDS or is_llm_scene(line)) and readable(line)
+
+
+def is_llm_scene(line: ScriptLine) -> bool:
+    return line.kind == "scene" and line.speaker.startswith("llm:")
+
+
 def classify_content(classifier: Any, lines: list[ScriptLine]) -> Profile:
-    index = [i for i, ln in enumerate(lines) if ln.kind in CONTENT_KINDS and readable(ln)]
+    index = [i for i, ln in enumerate(lines) if read_for_values(ln)]
     profile = classifier.classify([lines[i] for i in index])
+    profile.evidence = [replace(e, line_index=index[e.line_index]) for e in profile.evidence]
+    return profile
+
+
+def direct_content(llm: Any, keyframes: list[Any], lines: list[ScriptLine]) -> Profile:
+    """The direct mode: keyframes + the content lines to values; evidence mapped back as above."""
+    index = [i for i, ln in enumerate(lines) if read_for_values(ln)]
+    profile = llm.direct(keyframes, [lines[i] for i in index])
     profile.evidence = [replace(e, line_index=index[e.line_index]) for e in profile.evidence]
     return profile
 

@@ -31,6 +31,9 @@ STAGES: tuple[Stage, ...] = (
     Stage("frames", 0.08, "", "keyframes"),
     Stage("ocr", 0.15, "1", "on-screen text"),
     Stage("cues", 0.04, "1", "scene cues"),
+    Stage(
+        "scenes", 0.0, "", "describing scenes (LLM)"
+    ),  # only with a local LLM; its run records the prompt version
     Stage("script", 0.0, "1", "assembling the script"),
     Stage("classify", 0.12, "2", "scoring values"),
     Stage("save", 0.04, "", "saving"),

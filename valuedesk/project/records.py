@@ -43,6 +43,7 @@ class AnalysisRecord:
     settings: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     started_at: str = ""
+    llm: dict[str, Any] = field(default_factory=dict)  # an LLM run's mode, model, calls, reasons
 
 
 @dataclass(frozen=True)

@@ -173,10 +173,17 @@ def _m4_filter_indexes(db: sqlite_utils.Database) -> None:
     db.table("videos").create_index(["current_run_id"], if_not_exists=True)
 
 
+def _m5_llm_runs(db: sqlite_utils.Database) -> None:
+    """A run made with a local LLM keeps what it asked and what it cost: mode, model, prompt
+    version, per-call tokens and seconds, and the model's one-line reason per value."""
+    db.table("runs").add_column("llm_json", str, not_null_default="{}")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _m1_initial,
     _m2_claims_and_canonical_paths,
     _m3_languages,
     _m4_filter_indexes,
+    _m5_llm_runs,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -261,6 +261,7 @@ class Project:
                         "language": rec.language,
                         "languages_json": json.dumps(rec.languages),
                         "warnings_json": json.dumps(rec.warnings, ensure_ascii=False),
+                        "llm_json": json.dumps(rec.llm, ensure_ascii=False),
                         "error": "",
                     }
                 )
