@@ -61,7 +61,7 @@ def _run(project: Path) -> dict:  # type: ignore[type-arg]
 
 
 def test_two_step_analysis_through_a_real_server(
-    llama_server: LlamaServer, clip: Path, tmp_path: Path, cache: Path
+    llama_server: LlamaServer, clip: Path, tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = tmp_path / "llm.vdproj"
     args = ["analyze", str(clip), "--project", str(project), "--no-ocr", "--llm", llama_server.url,
@@ -89,6 +89,12 @@ def test_two_step_analysis_through_a_real_server(
     again = _run(project)
     assert again["labels"] == run["labels"]
     assert {c["task"]: c["cached"] for c in again["llm"]["calls"]}["label"] is True
+    # the run details as `show` prints them: mode, model, what each call cost, the reasons
+    capsys.readouterr()
+    assert main(["show", "1", "--project", str(project)]) == 0
+    shown = capsys.readouterr().out
+    assert f"llm: two-step with {llama_server.model}@" in shown and "label: from the cache (" in shown
+    assert all(f"why (LLM): {r[:40]}" in shown for r in again["llm"]["reasons"].values() if r)
 
 
 def test_server_down_fails_the_video_with_a_clear_message(clip: Path, tmp_path: Path, cache: Path) -> None:

@@ -246,3 +246,43 @@ def test_stopped_rows_say_so_instead_of_a_full_bar(qtbot: Any, tmp_path: Path) -
     finally:
         panel.set_queue(None)
         queue.close()
+
+
+def test_settings_dialog_sets_up_a_local_llm(
+    qtbot: Any, dialogs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The LLM backend from the dialog: a loopback server is taken as it is; a server elsewhere is
+    refused unless allowed, and allowing it asks once more, naming what would be sent."""
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.delenv("VALUEDESK_LLM_URL", raising=False)
+    dialog = SettingsDialog(AnalysisSettings())
+    qtbot.addWidget(dialog)
+    assert dialog.llm_mode.currentData() == "off" and not dialog.llm_url.isEnabled()
+    dialog.llm_mode.setCurrentIndex(dialog.llm_mode.findData("two-step"))
+    assert dialog.llm_url.isEnabled()
+    dialog.llm_url.setText("http://127.0.0.1:8080/v1")
+    dialog.llm_model.setText("qwen2.5")
+    dialog.accept()
+    chosen = dialog.result_settings()
+    assert (chosen.llm_mode, chosen.llm_url, chosen.llm_model, chosen.llm_allow_remote) == (
+        "two-step", "http://127.0.0.1:8080/v1", "qwen2.5", False
+    )  # fmt: skip
+    assert prefs.load_analysis_settings() == chosen and not dialogs.shown
+
+    remote = SettingsDialog(chosen)
+    qtbot.addWidget(remote)
+    remote.llm_url.setText("http://192.0.2.7:8080/v1")
+    remote.accept()
+    assert "192.0.2.7" in dialogs.texts() and prefs.load_analysis_settings() == chosen  # refused
+    dialogs.shown.clear()
+    remote.llm_remote.setChecked(True)
+    dialogs.answer = QMessageBox.StandardButton.No
+    remote.accept()
+    kind, title, text = dialogs.shown[0]
+    assert title == "Send video data to another computer?" and "keyframe" in text and "192.0.2.7" in text
+    assert prefs.load_analysis_settings() == chosen  # the user said no
+    dialogs.shown.clear()
+    dialogs.answer = QMessageBox.StandardButton.Yes
+    remote.accept()
+    assert prefs.load_analysis_settings().llm_url == "http://192.0.2.7:8080/v1"

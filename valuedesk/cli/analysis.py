@@ -322,6 +322,7 @@ def video_summary(project: Project, video_id: int) -> dict[str, Any]:
         "note": reading.note,
         "languages": reading.languages,
         "warnings": reading.warnings,
+        "llm": run_llm(run),
         "values": values,
         "script": [
             {
@@ -336,6 +337,32 @@ def video_summary(project: Project, video_id: int) -> dict[str, Any]:
             for ln in lines
         ],
     }
+
+
+def run_llm(run: dict[str, Any] | None) -> dict[str, Any]:
+    """The run's LLM record (llm_steps.LlmSteps.record); {} for a run made without one."""
+    try:
+        data = json.loads((run or {}).get("llm_json") or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def describe_llm_run(llm: dict[str, Any]) -> str:
+    """One line: mode, model, calls with their tokens and seconds ("cached" when nothing was sent)."""
+    calls = llm.get("calls") or []
+    parts = []
+    for c in calls:
+        tokens = f"{c.get('prompt_tokens', 0)}+{c.get('completion_tokens', 0)} tokens"
+        if c.get("note") and not c.get("attempts"):
+            cost = "skipped (see the warning)" if c.get("task") == "scenes" else str(c["note"])
+        elif c.get("cached"):
+            cost = f"from the cache ({tokens} when first asked)"
+        else:
+            cost = f"{tokens}, {c.get('seconds', 0):.1f} s" + (" (2 tries)" if c.get("attempts") == 2 else "")
+        parts.append(f"{c.get('task')}: {cost}")
+    model = str(llm.get("model", "")).removeprefix("llm:")
+    return f"{llm.get('mode')} with {model} at {llm.get('server')} — " + ("; ".join(parts) or "no calls")
 
 
 STATUS_WORDS = {
@@ -369,6 +396,8 @@ def format_profile(
         if not summary["model"]:  # no finished run to show
             return "\n".join(out)
     out.append(f"   model: {summary['model']}")
+    if summary.get("llm"):
+        out.append(f"   llm: {describe_llm_run(summary['llm'])}")
     if summary.get("languages"):
         out.append(f"   speech: {describe_languages(summary['languages'])}")
     for warning in summary.get("warnings") or []:
@@ -396,6 +425,9 @@ def format_profile(
         out.append(
             f"   {mark} {BY_ID[v['value_id']].name:<27} {word:<12} p={v['score']:.2f}{against}{reviewed}"
         )
+        reason = (summary.get("llm") or {}).get("reasons", {}).get(v["value_id"])
+        if reason:
+            out.append(f"        why (LLM): {reason[:110]}")
         for e in v["evidence"][:3]:
             why = "added by a reviewer" if e["source"] == "reviewer" else f"w={e['weight']:.2f}"
             out.append(f"        {format_ms(e['start_ms'])}  {e['text'][:90]}  ({why})")

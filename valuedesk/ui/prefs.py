@@ -81,6 +81,10 @@ def load_analysis_settings() -> AnalysisSettings:
         "classifier": str(s.value("analysis/classifier", default.classifier) or default.classifier),
         "device": str(s.value("analysis/device", default.device) or default.device),
         "ocr": _bool(s.value("analysis/ocr"), default.ocr),
+        "llm_mode": str(s.value("analysis/llm_mode", default.llm_mode) or default.llm_mode),
+        "llm_url": str(s.value("analysis/llm_url", "") or "") or None,
+        "llm_model": str(s.value("analysis/llm_model", "") or "") or None,
+        "llm_allow_remote": _bool(s.value("analysis/llm_allow_remote"), default.llm_allow_remote),
     }
     try:
         # QSettings hands back whatever was stored (usually a str); int()/float() reject the unreadable.
@@ -105,3 +109,7 @@ def save_analysis_settings(value: AnalysisSettings) -> None:
     s.setValue("analysis/threads", int(value.threads))
     s.setValue("analysis/ocr", bool(value.ocr))
     s.setValue("analysis/keyframe_interval_s", float(value.keyframe_interval_s))
+    s.setValue("analysis/llm_mode", value.llm_mode)
+    s.setValue("analysis/llm_url", value.llm_url or "")
+    s.setValue("analysis/llm_model", value.llm_model or "")
+    s.setValue("analysis/llm_allow_remote", bool(value.llm_allow_remote))

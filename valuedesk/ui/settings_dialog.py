@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,9 +30,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from valuedesk.llm.endpoint import ENV_URL
 from valuedesk.pipeline import AnalysisSettings
 from valuedesk.ui import prefs
 
+LLM_MODE_TEXTS = (
+    ("off", "Off: the trained model reads the script"),
+    ("two-step", "Scene notes from keyframes, then the LLM reads the values (the paper's setup)"),
+    ("direct", "Keyframes + transcript straight to values (one request)"),
+    ("combine", "The trained model proposes, the LLM says which side"),
+    ("scenes", "Scene notes only; the trained model reads"),
+)
 CLASSIFIERS = (
     ("trained", "Trained model (shipped)"),
     ("baseline", "Baseline (zero-shot, no training)"),
@@ -99,6 +108,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Analysis settings")
         self._result = current
+        self._build_llm(current)  # first: the speech and classifier choices below call _sync
         self.asr_model = QComboBox(self)
         for key, text, usable in speech_model_choices():
             self.asr_model.addItem(text, key)
@@ -193,10 +203,66 @@ class SettingsDialog(QDialog):
         )
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.llm_box)
         layout.addLayout(folders)
         layout.addWidget(note)
         layout.addWidget(self.buttons)
+        self.llm_mode.currentIndexChanged.connect(self._sync)
         self._sync()
+
+    def _build_llm(self, current: AnalysisSettings) -> None:
+        """The local LLM backend: mode, server, model and the opt-in for a server elsewhere."""
+        self.llm_box = QGroupBox("Local LLM (an OpenAI-compatible server on this computer)", self)
+        self.llm_mode = QComboBox(self.llm_box)
+        for key, text in LLM_MODE_TEXTS:
+            self.llm_mode.addItem(text, key)
+        self.llm_mode.setToolTip(
+            "Point ValueDesk at llama.cpp's server, Ollama, LM Studio or vLLM running here. Results are "
+            "cached per video, model and prompt version; the run details show time and tokens."
+        )
+        self.llm_url = QLineEdit(self.llm_box)
+        self.llm_url.setPlaceholderText(f"http://127.0.0.1:8080/v1 (empty: ${ENV_URL})")
+        self.llm_model = QLineEdit(self.llm_box)
+        self.llm_model.setPlaceholderText("empty: the server's first model")
+        self.llm_remote = QCheckBox(
+            "Allow a server on another computer (sends scripts and keyframes there)", self.llm_box
+        )
+        form = QFormLayout(self.llm_box)
+        form.addRow("Use:", self.llm_mode)
+        form.addRow("Server:", self.llm_url)
+        form.addRow("Model:", self.llm_model)
+        form.addRow("", self.llm_remote)
+        self._set_llm(current)
+
+    def _set_llm(self, s: AnalysisSettings) -> None:
+        self.llm_mode.setCurrentIndex(max(0, self.llm_mode.findData(s.llm_mode)))
+        self.llm_url.setText(s.llm_url or "")
+        self.llm_model.setText(s.llm_model or "")
+        self.llm_remote.setChecked(bool(s.llm_allow_remote))
+
+    def _llm_problem(self, value: AnalysisSettings) -> str:
+        """'' when the LLM settings can be used (asking the user about a remote server), else why not."""
+        if value.llm_mode == "off":
+            return ""
+        from valuedesk.llm import LlmError
+        from valuedesk.pipeline.llm_steps import make_endpoint
+
+        try:
+            endpoint = make_endpoint(value)
+        except LlmError as exc:
+            return str(exc)
+        warning = endpoint.remote_warning()
+        if warning:
+            answer = QMessageBox.warning(
+                self,
+                "Send video data to another computer?",
+                warning + "\n\nUse this server anyway?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return "Choose a server on this computer, or allow the remote one."
+        return ""
 
     def _browse(self, target: QLineEdit, title: str) -> None:
         folder = QFileDialog.getExistingDirectory(self, title, target.text() or str(Path.home()))
@@ -205,6 +271,9 @@ class SettingsDialog(QDialog):
 
     def _sync(self) -> None:
         self.classifier_dir.setEnabled(self.classifier.currentData() == "folder")
+        on = self.llm_mode.currentData() != "off"
+        for w in (self.llm_url, self.llm_model, self.llm_remote):
+            w.setEnabled(on)
         self.asr_dir.setEnabled(self.asr_model.currentData() == "folder")
 
     def _set_speech(self, spec: str | None) -> None:
@@ -226,6 +295,7 @@ class SettingsDialog(QDialog):
         self.threads.setValue(int(s.threads))
         self.ocr.setChecked(bool(s.ocr))
         self.keyframes.setValue(float(s.keyframe_interval_s))
+        self._set_llm(s)
 
     def current(self) -> AnalysisSettings:
         """The settings as shown (may raise ValueError for an impossible combination)."""
@@ -241,6 +311,10 @@ class SettingsDialog(QDialog):
             classifier=classifier or "trained",
             ocr=self.ocr.isChecked(),
             keyframe_interval_s=self.keyframes.value(),
+            llm_mode=str(self.llm_mode.currentData() or "off"),
+            llm_url=self.llm_url.text().strip() or None,
+            llm_model=self.llm_model.text().strip() or None,
+            llm_allow_remote=self.llm_remote.isChecked(),
         )
 
     def accept(self) -> None:
@@ -258,6 +332,8 @@ class SettingsDialog(QDialog):
                 self.classifier.currentData() == "folder" and not Path(value.classifier).expanduser().is_dir()
             ):
                 problem = "Choose an existing folder for the value model (or pick the shipped model)."
+            else:
+                problem = self._llm_problem(value)
         if problem:
             QMessageBox.warning(self, "Analysis settings", problem)
             return
