@@ -107,6 +107,11 @@ class VideoReading:
     authors: tuple[str, ...] = field(default_factory=tuple)
 
     @property
+    def llm(self) -> dict[str, Any]:
+        """The run's LLM record (mode, model, calls, reasons: pipeline.llm_steps); {} without one."""
+        return run_llm(self.run)
+
+    @property
     def video_id(self) -> int:
         return int(self.video["id"])
 
@@ -415,6 +420,32 @@ def reviewed_examples(project: Project) -> list[ReviewedExample]:
         if labels:
             out.append(ReviewedExample(vid, corrected_lines(project.script_lines(vid), reviews), labels))
     return out
+
+
+def run_llm(run: dict[str, Any] | None) -> dict[str, Any]:
+    """The run's LLM record (llm_steps.LlmSteps.record); {} for a run made without one."""
+    try:
+        data = json.loads((run or {}).get("llm_json") or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def describe_llm_run(llm: dict[str, Any]) -> str:
+    """One line: mode, model, calls with their tokens and seconds ("cached" when nothing was sent)."""
+    calls = llm.get("calls") or []
+    parts = []
+    for c in calls:
+        tokens = f"{c.get('prompt_tokens', 0)}+{c.get('completion_tokens', 0)} tokens"
+        if c.get("note") and not c.get("attempts"):
+            cost = "skipped (see the warning)" if c.get("task") == "scenes" else str(c["note"])
+        elif c.get("cached"):
+            cost = f"from the cache ({tokens} when first asked)"
+        else:
+            cost = f"{tokens}, {c.get('seconds', 0):.1f} s" + (" (2 tries)" if c.get("attempts") == 2 else "")
+        parts.append(f"{c.get('task')}: {cost}")
+    model = str(llm.get("model", "")).removeprefix("llm:")
+    return f"{llm.get('mode')} with {model} at {llm.get('server')} — " + ("; ".join(parts) or "no calls")
 
 
 def models_used(run: dict[str, Any] | None) -> dict[str, str]:

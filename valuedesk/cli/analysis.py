@@ -15,6 +15,7 @@ from valuedesk.pipeline import AnalysisSettings, Analyzer, ProgressEvent
 from valuedesk.pipeline.settings import LLM_MODES
 from valuedesk.project import Project, ProjectError
 from valuedesk.resources import resource_path
+from valuedesk.review import describe_llm_run
 from valuedesk.script import ScriptLine, format_ms, render_script
 from valuedesk.values import BY_ID, VALUES, Label
 
@@ -322,7 +323,7 @@ def video_summary(project: Project, video_id: int) -> dict[str, Any]:
         "note": reading.note,
         "languages": reading.languages,
         "warnings": reading.warnings,
-        "llm": run_llm(run),
+        "llm": reading.llm,
         "values": values,
         "script": [
             {
@@ -337,32 +338,6 @@ def video_summary(project: Project, video_id: int) -> dict[str, Any]:
             for ln in lines
         ],
     }
-
-
-def run_llm(run: dict[str, Any] | None) -> dict[str, Any]:
-    """The run's LLM record (llm_steps.LlmSteps.record); {} for a run made without one."""
-    try:
-        data = json.loads((run or {}).get("llm_json") or "{}")
-    except (TypeError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def describe_llm_run(llm: dict[str, Any]) -> str:
-    """One line: mode, model, calls with their tokens and seconds ("cached" when nothing was sent)."""
-    calls = llm.get("calls") or []
-    parts = []
-    for c in calls:
-        tokens = f"{c.get('prompt_tokens', 0)}+{c.get('completion_tokens', 0)} tokens"
-        if c.get("note") and not c.get("attempts"):
-            cost = "skipped (see the warning)" if c.get("task") == "scenes" else str(c["note"])
-        elif c.get("cached"):
-            cost = f"from the cache ({tokens} when first asked)"
-        else:
-            cost = f"{tokens}, {c.get('seconds', 0):.1f} s" + (" (2 tries)" if c.get("attempts") == 2 else "")
-        parts.append(f"{c.get('task')}: {cost}")
-    model = str(llm.get("model", "")).removeprefix("llm:")
-    return f"{llm.get('mode')} with {model} at {llm.get('server')} — " + ("; ".join(parts) or "no calls")
 
 
 STATUS_WORDS = {

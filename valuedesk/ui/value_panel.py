@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from valuedesk.languages import describe as describe_languages
 from valuedesk.project.store import Project
-from valuedesk.review import REVIEWER, video_reading
+from valuedesk.review import REVIEWER, describe_llm_run, video_reading
 from valuedesk.script import render_line_body
 from valuedesk.ui.evidence_list import EvidenceList
 from valuedesk.ui.help import label_meaning
@@ -85,6 +85,7 @@ class ValuePanel(QWidget):
         self._reviewed: dict[str, int] = {}
         self._scores: dict[str, dict[str, Any]] = {}
         self._notes: dict[str, str] = {}
+        self._reasons: dict[str, str] = {}
         self._lines: list[Any] = []
         self._evidence_by_value: dict[str, list[dict[str, Any]]] = {}
 
@@ -190,6 +191,7 @@ class ValuePanel(QWidget):
             vid: r.reviewed_label for vid, r in reading.values.items() if r.reviewed_label is not None
         }
         self._notes = {vid: r.note for vid, r in reading.values.items() if r.note}
+        self._reasons = dict(reading.llm.get("reasons") or {})
         self._lines = reading.lines
         self._evidence_by_value = {
             vid: [
@@ -222,6 +224,7 @@ class ValuePanel(QWidget):
                 if reading.languages
                 else ""
             )
+            + (f"<br><small>LLM: {_esc(describe_llm_run(reading.llm))}</small>" if reading.llm else "")
             + "".join(f'<br><small style="color:#B3261E">⚠ {_esc(w)}</small>' for w in reading.warnings)
         )
 
@@ -336,7 +339,8 @@ class ValuePanel(QWidget):
             lab = _SortItem(label_text(eff) if eff is not None else "–")
             lab.setData(SORT_KEY, (eff if eff is not None else -2) * 10 + (p or 0.0))
             if eff is not None:
-                lab.setToolTip(label_meaning(eff))
+                reason = self._reasons.get(v.id, "")
+                lab.setToolTip(label_meaning(eff) + (f"\nThe LLM's reason: {reason}" if reason else ""))
             sc = _SortItem(f"{p:.0%}" if p is not None else "–")
             sc.setData(SORT_KEY, p if p is not None else -1.0)
             if score:
