@@ -208,6 +208,9 @@ class RayPool:
     def __init__(self, settings: AnalysisSettings, workers: int, address: str | None = None) -> None:
         ray = _ray()
         os.environ["RAY_USAGE_STATS_ENABLED"] = "0"  # Ray reports usage by default: never from here
+        # Ray waits 30 s for its GCS server to write its port file; on 2 cores busy with other work
+        # that start has taken longer (seen in CI: "Timed out waiting for file …gcs_server_port…")
+        os.environ.setdefault("RAY_gcs_server_port_wait_time_s", "120")
         self.workers = max(1, workers)
         local = address in (None, "", "local")
         try:
