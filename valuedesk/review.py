@@ -15,6 +15,7 @@ from typing import Any
 
 from valuedesk.project.records import ReviewedExample
 from valuedesk.project.store import Project, ProjectError
+from valuedesk.run_details import run_llm
 from valuedesk.script import ScriptLine, render_line_body
 from valuedesk.values import BY_ID, VALUES, Label, Value, lookup
 
@@ -420,43 +421,6 @@ def reviewed_examples(project: Project) -> list[ReviewedExample]:
         if labels:
             out.append(ReviewedExample(vid, corrected_lines(project.script_lines(vid), reviews), labels))
     return out
-
-
-def run_llm(run: dict[str, Any] | None) -> dict[str, Any]:
-    """The run's LLM record (llm_steps.LlmSteps.record); {} for a run made without one."""
-    try:
-        data = json.loads((run or {}).get("llm_json") or "{}")
-    except (TypeError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def describe_llm_run(llm: dict[str, Any]) -> str:
-    """One line: mode, model, calls with their tokens and seconds ("cached" when nothing was sent)."""
-    calls = llm.get("calls") or []
-    parts = []
-    for c in calls:
-        tokens = f"{c.get('prompt_tokens', 0)}+{c.get('completion_tokens', 0)} tokens"
-        if c.get("note") and not c.get("attempts"):
-            cost = "skipped (see the warning)" if c.get("task") == "scenes" else str(c["note"])
-        elif c.get("cached"):
-            cost = f"from the cache ({tokens} when first asked)"
-        else:
-            cost = f"{tokens}, {c.get('seconds', 0):.1f} s" + (" (2 tries)" if c.get("attempts") == 2 else "")
-        parts.append(f"{c.get('task')}: {cost}")
-    model = str(llm.get("model", "")).removeprefix("llm:")
-    return f"{llm.get('mode')} with {model} at {llm.get('server')} — " + ("; ".join(parts) or "no calls")
-
-
-def models_used(run: dict[str, Any] | None) -> dict[str, str]:
-    """The run's models ({"classifier": id, "asr": id, ...}) from runs.models_json."""
-    if not run:
-        return {}
-    try:
-        data = json.loads(run.get("models_json") or "{}")
-    except (TypeError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 # --------------------------------------------------------------------------- writing

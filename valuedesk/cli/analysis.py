@@ -15,7 +15,7 @@ from valuedesk.pipeline import AnalysisSettings, Analyzer, ProgressEvent
 from valuedesk.pipeline.settings import LLM_MODES
 from valuedesk.project import Project, ProjectError
 from valuedesk.resources import resource_path
-from valuedesk.review import describe_llm_run
+from valuedesk.run_details import describe_llm_run
 from valuedesk.script import ScriptLine, format_ms, render_script
 from valuedesk.values import BY_ID, VALUES, Label
 

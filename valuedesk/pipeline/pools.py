@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import tempfile
 import time
 from collections.abc import Iterator
@@ -213,6 +214,12 @@ class RayPool:
         os.environ.setdefault("RAY_gcs_server_port_wait_time_s", "120")
         self.workers = max(1, workers)
         local = address in (None, "", "local")
+        if local:
+            # Ray 2.60 guards a new local cluster with a token it writes to ~/.ray/auth_token; that
+            # HOME is the temporary one below, gone after the start, and the next local start in
+            # this process then crashes its GCS server ("couldn't find an authentication token").
+            # A token of this process, in the environment its Ray processes inherit, stays put.
+            os.environ.setdefault("RAY_AUTH_TOKEN", secrets.token_hex(32))
         try:
             if local:
                 with _offline_ray_start():

@@ -10,7 +10,8 @@ from PySide6.QtGui import QImage
 
 from valuedesk.project.store import Project
 from valuedesk.report.render import esc, fit, jpeg_image
-from valuedesk.review import EvidenceLine, ValueReading, models_used
+from valuedesk.review import EvidenceLine, ValueReading
+from valuedesk.run_details import models_used
 from valuedesk.script import format_ms
 from valuedesk.values import Label
 

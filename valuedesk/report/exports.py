@@ -43,7 +43,8 @@ from valuedesk.report.safeio import (
     write_file,
 )
 from valuedesk.report.subtitles import cues, to_srt, to_vtt
-from valuedesk.review import EvidenceLine, VideoReading, models_used, video_reading
+from valuedesk.review import EvidenceLine, VideoReading, video_reading
+from valuedesk.run_details import models_used
 from valuedesk.script import format_ms
 from valuedesk.values import GROUPS, Label
 

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from valuedesk.languages import describe as describe_languages
 from valuedesk.project.store import Project
-from valuedesk.review import REVIEWER, describe_llm_run, video_reading
+from valuedesk.review import REVIEWER, video_reading
+from valuedesk.run_details import describe_llm_run
 from valuedesk.script import render_line_body
 from valuedesk.ui.evidence_list import EvidenceList
 from valuedesk.ui.help import label_meaning
