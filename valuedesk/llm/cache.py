@@ -68,8 +68,8 @@ class CachingLlmClient(LlmClient):
         max_tokens: int = 800,
         temperature: float = 0.0,
     ) -> JsonCall:
-        if not cache_enabled():
-            return super().chat_json(
+        def ask() -> JsonCall:
+            return super(CachingLlmClient, self).chat_json(
                 messages,
                 parse,
                 schema=schema,
@@ -77,6 +77,9 @@ class CachingLlmClient(LlmClient):
                 max_tokens=max_tokens,
                 temperature=temperature,
             )
+
+        if not cache_enabled():
+            return ask()
         model = self.resolve_model()
         key = answer_key(model, messages, schema=schema, max_tokens=max_tokens, temperature=temperature)
         path = self.folder / f"{key}.json"
@@ -84,14 +87,7 @@ class CachingLlmClient(LlmClient):
         if hit is not None:
             self.hits += 1
             return hit
-        call = super().chat_json(
-            messages,
-            parse,
-            schema=schema,
-            schema_name=schema_name,
-            max_tokens=max_tokens,
-            temperature=temperature,
-        )
+        call = ask()
         self._write(path, call)
         return call
 
