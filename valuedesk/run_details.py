@@ -19,6 +19,10 @@ def run_llm(run: dict[str, Any] | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+# modes in which the LLM gives the labels (in "combine" and "scenes" the trained model scores them)
+LLM_LABELLING_MODES = frozenset({"two-step", "direct"})
+
+
 def describe_llm_run(llm: dict[str, Any]) -> str:
     """One line: mode, model, calls with their tokens and seconds ("cached" when nothing was sent)."""
     calls = llm.get("calls") or []

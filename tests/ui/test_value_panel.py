@@ -215,3 +215,57 @@ def test_languages_and_warnings_are_shown(qtbot, tmp_path: Path) -> None:  # typ
         script.set_lines(p.script_lines(vid))
         shown = script.model.data(script.model.index(1, 0))
         assert "(German) Das ist mein Hund" in shown and "↳ English: This is my dog" in shown
+
+
+@pytest.mark.parametrize("mode", ["two-step", "combine"])
+def test_an_llm_run_shows_its_record_reasons_and_what_the_score_is(qtbot, tmp_path: Path, mode: str) -> None:  # type: ignore[no-untyped-def]
+    """The header names the LLM run; a label's tooltip carries the LLM's reason; the Score column
+    calls an LLM label's fixed confidence what it is, and stays "model probability" when the
+    trained model scored the values (combine)."""
+    from valuedesk.project.records import AnalysisRecord, ScoreRow
+    from valuedesk.script import ScriptLine
+    from valuedesk.values import VALUES
+
+    first = VALUES[0].id
+    rec = AnalysisRecord(
+        lines=[ScriptLine(0, 2000, "speech", "A", "I am better than all of you")],
+        scores=[ScoreRow(v.id, 0.8 if v.id == first else 0.05, -1 if v.id == first else 0) for v in VALUES],
+        evidence=[],
+        llm={
+            "mode": mode,
+            "model": "llm:qwen-test",
+            "server": "http://127.0.0.1:9/v1",
+            "calls": [
+                {
+                    "task": "label",
+                    "prompt_tokens": 900,
+                    "completion_tokens": 80,
+                    "seconds": 3.2,
+                    "attempts": 1,
+                }
+            ],
+            "reasons": {first: "brags that they are better than everyone"},
+        },
+    )
+    with Project.open(tmp_path / "p.vdproj") as p:
+        vid = p.add_video(tmp_path / "v.mp4", sha256="b" * 64, size_bytes=1, creator="")
+        p.save_analysis(vid, rec)
+        panel = ValuePanel()
+        qtbot.addWidget(panel)
+        panel.load(p, vid)
+        assert f"LLM: {mode} with qwen-test at http://127.0.0.1:9/v1" in panel.header.text()
+        assert "label: 900+80 tokens, 3.2 s" in panel.header.text()
+        row = next(
+            r for r in range(panel.table.rowCount()) if panel.table.item(r, 0).text() == VALUES[0].name
+        )
+        assert (
+            "The LLM's reason: brags that they are better than everyone" in panel.table.item(row, 1).toolTip()
+        )
+        score_tip = panel.table.item(row, 2).toolTip()
+        if mode == "two-step":
+            assert (
+                "the LLM's label, shown as a fixed 80%" in score_tip
+                and "probability" not in score_tip.split("(")[0]
+            )
+        else:
+            assert "model probability 80.0%" in score_tip

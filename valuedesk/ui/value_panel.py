@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from valuedesk.languages import describe as describe_languages
 from valuedesk.project.store import Project
 from valuedesk.review import REVIEWER, video_reading
-from valuedesk.run_details import describe_llm_run
+from valuedesk.run_details import LLM_LABELLING_MODES, describe_llm_run
 from valuedesk.script import render_line_body
 from valuedesk.ui.evidence_list import EvidenceList
 from valuedesk.ui.help import label_meaning
@@ -87,6 +87,7 @@ class ValuePanel(QWidget):
         self._scores: dict[str, dict[str, Any]] = {}
         self._notes: dict[str, str] = {}
         self._reasons: dict[str, str] = {}
+        self._llm_mode = ""
         self._lines: list[Any] = []
         self._evidence_by_value: dict[str, list[dict[str, Any]]] = {}
 
@@ -193,6 +194,7 @@ class ValuePanel(QWidget):
         }
         self._notes = {vid: r.note for vid, r in reading.values.items() if r.note}
         self._reasons = dict(reading.llm.get("reasons") or {})
+        self._llm_mode = str(reading.llm.get("mode") or "") if reading.llm else ""
         self._lines = reading.lines
         self._evidence_by_value = {
             vid: [
@@ -319,6 +321,12 @@ class ValuePanel(QWidget):
         self._fill_table()
         self._show_selection(None)
 
+    def _score_tooltip(self, name: str, p: float, threshold: float) -> str:
+        # an LLM reader answers labels, not probabilities: its Score is the label's fixed confidence
+        if self._llm_mode in LLM_LABELLING_MODES:
+            return f"{name}: the LLM's label, shown as a fixed {p:.0%} (it gives labels, not probabilities)"
+        return f"{name} at stake: model probability {p:.1%} (labelled from {threshold:.0%} on)"
+
     def _fill_table(self) -> None:
         pal = self.palette()
         fg = pal.color(QPalette.ColorRole.Text)
@@ -345,10 +353,7 @@ class ValuePanel(QWidget):
             sc = _SortItem(f"{p:.0%}" if p is not None else "–")
             sc.setData(SORT_KEY, p if p is not None else -1.0)
             if score:
-                sc.setToolTip(
-                    f"{v.name} at stake: model probability {p:.1%} (labelled from "
-                    f"{float(score.get('threshold') or 0.5):.0%} on)"
-                )
+                sc.setToolTip(self._score_tooltip(v.name, p or 0.0, float(score.get("threshold") or 0.5)))
             # how sure the model is that the video goes against the value: its own column, never mixed with the score
             goes_against = contra > 0 and (eff == -1 or model == -1)
             against = _SortItem(f"✕ {contra:.0%}" if goes_against else "")
