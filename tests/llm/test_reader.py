@@ -146,3 +146,50 @@ def test_scene_lines_are_marked_with_their_model() -> None:
     ]
     assert all(ln.kind == "scene" and ln.speaker == "llm:qwen2.5-vl" and is_llm_scene(ln) for ln in lines)
     assert not is_llm_scene(SCRIPT[1])
+
+
+def _image_parts(request: dict) -> list[str]:  # type: ignore[type-arg]
+    content = request["messages"][-1]["content"]
+    parts = content if isinstance(content, list) else []
+    return [p["image_url"]["url"] for p in parts if p.get("type") == "image_url"]
+
+
+def test_a_model_that_takes_images_gets_the_keyframes_and_writes_timed_scene_lines() -> None:
+    """Step 1's success path as a vision server sees it (no vision model is packaged, so this is
+    the stub: the probe's image costs no extra prompt tokens, the scene answer is valid)."""
+    scenes = json.dumps(
+        {
+            "scenes": [
+                {"frame": 0, "text": "A YOUNG MAN chalks his hands."},
+                {"frame": 1, "text": "He waves from the top."},
+            ]
+        }
+    )
+    state = StubState(answers=["OK", "OK", scenes])
+    with stub_server(state) as url:
+        reader = LlmValueClassifier(LlmEndpoint(url, "stub-model"))
+        lines = reader.describe_scenes(_frames(), SCRIPT)
+    assert reader.images_supported is True
+    scene_request = state.requests[-1]
+    sent = _image_parts(scene_request)
+    assert len(sent) == 2 and all(u.startswith("data:image/jpeg;base64,") for u in sent)
+    assert "I was terrified but I made it to the top!" in json.dumps(scene_request["messages"])
+    assert [(ln.start_ms, ln.end_ms, ln.text) for ln in lines] == [
+        (0, 3000, "A YOUNG MAN chalks his hands."),
+        (3000, 6000, "He waves from the top."),
+    ]
+    assert all(ln.kind == "scene" and ln.speaker == "llm:stub-model" for ln in lines)
+    call = reader.last_call
+    assert call is not None and call.task == "scenes" and call.attempts == 1 and not call.note
+
+
+def test_direct_mode_with_a_model_that_takes_images() -> None:
+    """The one-step baseline: frames and transcript in one request, the values out, evidence optional."""
+    state = StubState(answers=["OK", "OK", VALID])
+    with stub_server(state) as url:
+        reader = LlmValueClassifier(LlmEndpoint(url, "stub-model"))
+        profile = reader.direct_profile(_frames(), SCRIPT)
+    assert len(_image_parts(state.requests[-1])) == 2
+    assert profile.scores["stimulation"].label == Label.DOMINANT
+    assert reader.last_call is not None and reader.last_call.task == "direct"
+    assert reader.last_call.reasons == {"stimulation": "A first climb: a new thrill."}
