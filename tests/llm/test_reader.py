@@ -148,7 +148,7 @@ def test_scene_lines_are_marked_with_their_model() -> None:
     assert not is_llm_scene(SCRIPT[1])
 
 
-def _image_parts(request: dict) -> list[str]:  # type: ignore[type-arg]
+def _image_parts(request: dict) -> list[str]:
     content = request["messages"][-1]["content"]
     parts = content if isinstance(content, list) else []
     return [p["image_url"]["url"] for p in parts if p.get("type") == "image_url"]
