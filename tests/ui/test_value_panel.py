@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -15,6 +16,16 @@ from valuedesk.ui.review_panel import ReviewPanel
 from valuedesk.ui.value_panel import ValuePanel
 
 pytestmark = pytest.mark.gui
+
+
+def _panel_for_one_video(qtbot, project: Project, rec: Any) -> tuple[ValuePanel, int]:  # type: ignore[no-untyped-def]
+    """`rec` saved as the analysis of one video added to `project`, shown in a new panel."""
+    vid = project.add_video(project.path.parent / "v.mp4", sha256="a" * 64, size_bytes=1, creator="")
+    project.save_analysis(vid, rec)
+    panel = ValuePanel()
+    qtbot.addWidget(panel)
+    panel.load(project, vid)
+    return panel, vid
 
 
 @pytest.fixture
@@ -203,11 +214,7 @@ def test_languages_and_warnings_are_shown(qtbot, tmp_path: Path) -> None:  # typ
         warnings=["voice activity detection heard 4 s of speech with no transcript (6.0–10.0 s)"],
     )
     with Project.open(tmp_path / "p.vdproj") as p:
-        vid = p.add_video(tmp_path / "v.mp4", sha256="a" * 64, size_bytes=1, creator="")
-        p.save_analysis(vid, rec)
-        panel = ValuePanel()
-        qtbot.addWidget(panel)
-        panel.load(p, vid)
+        panel, vid = _panel_for_one_video(qtbot, p, rec)
         header = panel.header.text()
         assert "Speech: German 3.0 s, English 2.0 s" in header and "no transcript" in header
         script = ScriptTimeline()
@@ -248,11 +255,7 @@ def test_an_llm_run_shows_its_record_reasons_and_what_the_score_is(qtbot, tmp_pa
         },
     )
     with Project.open(tmp_path / "p.vdproj") as p:
-        vid = p.add_video(tmp_path / "v.mp4", sha256="b" * 64, size_bytes=1, creator="")
-        p.save_analysis(vid, rec)
-        panel = ValuePanel()
-        qtbot.addWidget(panel)
-        panel.load(p, vid)
+        panel, _vid = _panel_for_one_video(qtbot, p, rec)
         assert f"LLM: {mode} with qwen-test at http://127.0.0.1:9/v1" in panel.header.text()
         assert "label: 900+80 tokens, 3.2 s" in panel.header.text()
         row = next(
