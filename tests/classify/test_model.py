@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import socket
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def test_loads_offline_and_implements_protocol(
     monkeypatch.setattr(socket, "create_connection", no_net)
     clf = load_classifier("trained")
     assert isinstance(clf, ValueClassifier)
-    assert clf.model_id == "valuedesk-minilm-v2"
+    assert clf.model_id == "valuedesk-minilm-v2.1"
     assert clf.heads == ("presence", "polarity", "dominance", "presence_argument")
 
 
@@ -148,36 +149,94 @@ def test_at_most_k_values_at_stake_furthest_above_threshold(model: TrainedClassi
     assert sum(s.label != Label.ABSENT for s in model.classify(script).scores.values()) <= cap
 
 
-def test_evidence_reads_only_the_windows_it_needs(model: TrainedClassifier) -> None:
-    """The second pass (leave-one-out texts of each active value's best window only) gives the
-    evidence that attributing over every window's leave-one-out texts gives."""
+def _long_scripts() -> list[list[ScriptLine]]:
+    """Three dev posts back to back, three times: long scripts of several windows."""
+    from valuedesk.classify.posts import read_posts
+    from valuedesk.resources import resource_path
+
+    posts = read_posts(resource_path("datasets", "valuedesk-scripts", "dev.jsonl"))
+    out = []
+    for start in (0, 3, 6):
+        lines: list[ScriptLine] = []
+        for post in posts[start : start + 3]:
+            at = lines[-1].end_ms if lines else 0
+            lines += [
+                ScriptLine(ln.start_ms + at, ln.end_ms + at, ln.kind, ln.speaker, ln.text)
+                for ln in post.model_input()[0]
+            ]
+        out.append(lines)
+    return out
+
+
+def _full_loo(
+    model: TrainedClassifier, lines: list[ScriptLine], profile: Profile
+) -> tuple[list, list, dict[str, dict[int, float]]]:
+    """Evidence by leaving out every line of every window (the reference), the windows, and per
+    labelled value the drop of each line of its best window."""
     import numpy as np
 
     from valuedesk.classify.data import lines_text
     from valuedesk.classify.evidence import attribute, loo_texts
     from valuedesk.classify.model import label_support
-    from valuedesk.classify.posts import read_posts
-    from valuedesk.resources import resource_path
-    from valuedesk.script import ScriptLine as Line
 
-    posts = read_posts(resource_path("datasets", "valuedesk-scripts", "dev.jsonl"))
-    for start in (0, 3, 6):  # three posts back to back: a long script of several windows
-        lines = []
-        for post in posts[start : start + 3]:
-            at = lines[-1].end_ms if lines else 0
-            lines += [
-                Line(ln.start_ms + at, ln.end_ms + at, ln.kind, ln.speaker, ln.text)
-                for ln in post.model_input()[0]
-            ]
-        profile = model.classify(lines)
-        wins = model.windows(lines)
-        assert len(wins) >= 2
-        zw = model.head_logits([lines_text(lines[w.start : w.end]) for w in wins])
-        labels = np.array([int(profile.scores[v].label) for v in VALUE_IDS])
-        full = [label_support(model.head_logits(loo_texts(lines, w, lines_text)), labels) for w in wins]
-        expected = attribute(
-            lines, wins, label_support(zw, labels), full, VALUE_IDS, labels != 0, np.full(19, np.inf),
-            top_k=model.rules.evidence_top_k,
-        )  # fmt: skip
-        assert profile.evidence == expected
-        assert profile.evidence or not (labels != 0).any()
+    wins = model.windows(lines)
+    zw = model.head_logits([lines_text(lines[w.start : w.end]) for w in wins])
+    labels = np.array([int(profile.scores[v].label) for v in VALUE_IDS])
+    full = [label_support(model.head_logits(loo_texts(lines, w, lines_text)), labels) for w in wins]
+    expected = attribute(
+        lines, wins, label_support(zw, labels), full, VALUE_IDS, labels != 0, np.full(19, np.inf),
+        top_k=model.rules.evidence_top_k,
+    )  # fmt: skip
+    support = label_support(zw, labels)
+    drops: dict[str, dict[int, float]] = {}
+    for j in np.flatnonzero(labels != 0):
+        w = int(np.argmax(support[:, j]))
+        drops[VALUE_IDS[j]] = {
+            i: float(support[w, j] - full[w][p, j]) for p, i in enumerate(wins[w].indices())
+        }
+    return expected, wins, drops
+
+
+def test_evidence_reads_only_the_windows_it_needs(model: TrainedClassifier) -> None:
+    """With no short list, the second pass (leave-one-out texts of each active value's best window
+    only) gives the evidence that attributing over every window's leave-one-out texts gives."""
+    from dataclasses import replace
+
+    shipped = model.rules
+    model.rules = replace(shipped, evidence_candidates=None)
+    try:
+        for lines in _long_scripts():
+            profile = model.classify(lines)
+            expected, wins, _ = _full_loo(model, lines, profile)
+            assert len(wins) >= 2
+            assert profile.evidence == expected
+            assert profile.evidence or all(s.label == Label.ABSENT for s in profile.scores.values())
+    finally:
+        model.rules = shipped
+
+
+def test_evidence_short_list_keeps_the_leave_one_out_drops(model: TrainedClassifier) -> None:
+    """With the shipped short list the labels do not change and each evidence line's weight is
+    its exact leave-one-out drop (shares in the same ratios as the full pass's drops)."""
+    from dataclasses import replace
+
+    assert model.rules.evidence_candidates is not None
+    shipped = model.rules
+    for lines in _long_scripts():
+        short = model.classify(lines)
+        model.rules = replace(shipped, evidence_candidates=None)
+        try:
+            full = model.classify(lines)
+        finally:
+            model.rules = shipped
+        assert {v: s.label for v, s in short.scores.items()} == {v: s.label for v, s in full.scores.items()}
+        assert short.evidence
+        _, _, drops = _full_loo(model, lines, full)
+        for vid in {e.value_id for e in short.evidence}:
+            got = [e for e in short.evidence if e.value_id == vid]
+            assert 1 <= len(got) <= shipped.evidence_top_k
+            assert [e.weight for e in got] == sorted((e.weight for e in got), reverse=True)
+            assert all(drops[vid][e.line_index] > 0 for e in got)
+            for a, b in itertools.pairwise(got):
+                ratio = drops[vid][a.line_index] / drops[vid][b.line_index]
+                assert a.weight / b.weight == pytest.approx(ratio, rel=0.02)

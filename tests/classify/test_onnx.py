@@ -164,7 +164,7 @@ def test_unwritable_cache_falls_back_to_torch(
 
 def test_empty_inputs(onnx_clf: TrainedClassifier) -> None:
     assert onnx_clf.raw_logits([]).shape == (0, 19 * len(onnx_clf.heads))
-    assert onnx_clf.classify([ScriptLine(0, 1000, "speech", "A", "")]).model_id == "valuedesk-minilm-v2"
+    assert onnx_clf.classify([ScriptLine(0, 1000, "speech", "A", "")]).model_id == "valuedesk-minilm-v2.1"
 
 
 def test_touching_the_torch_net_switches_to_torch() -> None:

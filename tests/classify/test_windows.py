@@ -6,7 +6,7 @@ import numpy as np
 
 from valuedesk.classify.base import Evidence
 from valuedesk.classify.contradiction import contradiction_strength, line_cue
-from valuedesk.classify.evidence import Window, line_coverage, make_windows
+from valuedesk.classify.evidence import Window, candidate_lines, line_coverage, make_windows
 from valuedesk.classify.model import VideoRules, dominant_mask
 
 
@@ -51,3 +51,21 @@ def test_contradiction_cue() -> None:
     ev = [Evidence("face", 0, 0.6, 0, 1, "so cringe 🙄"), Evidence("face", 1, 0.4, 1, 2, "new outfit")]
     assert contradiction_strength(ev) == 0.6
     assert contradiction_strength([]) == 0.0
+
+
+def test_candidate_lines_take_turns_between_values() -> None:
+    """Each labelled value picks its best remaining line in turn; short windows keep every line."""
+    support = np.array(
+        [
+            [5.0, 0.0, 9.0],
+            [4.0, 0.1, 9.0],
+            [3.0, 0.2, 9.0],
+            [2.0, 0.3, 9.0],
+            [1.0, 0.4, 9.0],
+        ]
+    )
+    active = np.array([True, True, False])
+    assert candidate_lines(support, active, 2) == [0, 4]  # value 0's best, then value 1's best
+    assert candidate_lines(support, active, 3) == [0, 1, 4]  # round two: value 0 first again
+    assert candidate_lines(support, active, 5) == [0, 1, 2, 3, 4]
+    assert candidate_lines(support, np.array([False, False, False]), 2) == []

@@ -58,11 +58,40 @@ def make_windows(token_counts: Sequence[int], max_tokens: int = 120, overlap: in
 
 
 def loo_texts(
-    lines: Sequence[ScriptLine], window: Window, render: Callable[[Sequence[ScriptLine]], str]
+    lines: Sequence[ScriptLine],
+    window: Window,
+    render: Callable[[Sequence[ScriptLine]], str],
+    positions: Sequence[int] | None = None,
 ) -> list[str]:
-    """The window's text with each of its lines left out in turn (in window order)."""
+    """The window's text with each of its lines (or those at `positions`) left out in turn."""
     idx = list(window.indices())
-    return [render([lines[j] for j in idx if j != i]) for i in idx]
+    leave = range(len(idx)) if positions is None else positions
+    return [render([lines[j] for j in idx if j != idx[p]]) for p in leave]
+
+
+def candidate_lines(solo_support: np.ndarray, active: np.ndarray, limit: int) -> list[int]:
+    """Positions (in window order) of the lines worth a leave-one-out pass: at most `limit`.
+
+    `solo_support` is (n_lines, k): how well each line *read alone* supports each value's label.
+    Active values take turns picking their best remaining line, so every labelled value gets
+    candidates even when one value dominates the post. Why: leave-one-out costs one encoder pass
+    per line; a line that carries a value almost always carries it alone too, so the passes can
+    be spent on a short list (bench/bench_evidence.py measures how often the evidence changes).
+    """
+    n = solo_support.shape[0]
+    cols = np.flatnonzero(active)
+    if n <= limit or not cols.size:
+        return list(range(n)) if cols.size else []
+    ranked = [list(np.argsort(-solo_support[:, j], kind="stable")) for j in cols]
+    chosen: list[int] = []
+    for rank in range(n):
+        for order in ranked:
+            i = int(order[rank])
+            if i not in chosen:
+                chosen.append(i)
+                if len(chosen) == limit:
+                    return sorted(chosen)
+    return sorted(chosen)
 
 
 def attribute(

@@ -41,7 +41,15 @@ import numpy as np
 from valuedesk.classify import onnx_backend
 from valuedesk.classify.base import Evidence, Profile, ValueScore
 from valuedesk.classify.data import lines_text
-from valuedesk.classify.evidence import Window, attribute, line_coverage, loo_texts, make_windows
+from valuedesk.classify.evidence import (
+    Window,
+    attribute,
+    candidate_lines,
+    line_coverage,
+    loo_texts,
+    make_windows,
+)
+from valuedesk.classify.lexical import LexicalHead
 from valuedesk.classify.tokens import CONFIG_FILE, DELTA_FILE, ModelLoadError, token_counts
 from valuedesk.resources import model_dir
 from valuedesk.script import ScriptLine
@@ -60,6 +68,7 @@ class VideoRules:
     dominant_margin: float = 0.25
     max_dominant: int = 2
     evidence_top_k: int = 3
+    evidence_candidates: int | None = 8  # lines per window re-read without them (None: every line)
     contradiction_threshold: float | None = None  # zero-shot baseline only: its keyword cue (opt-in)
     polarity_threshold: float = 0.5  # v2: P(goes against | at stake) at or above → −1
     dominance_threshold: float = 0.5  # v2: P(dominant | endorsed) at or above → 2
@@ -229,6 +238,7 @@ class TrainedClassifier:
         self.use_shape(shape or str(self.config.get("runtime_shape", "script")))
         self._net: Any = None
         self._onnx: onnx_backend.OnnxTextNet | None = None
+        self.lexical = LexicalHead.load(self.model_dir)
         wanted = backend or onnx_backend.requested_backend()
         if wanted != "torch" and device == "cpu":
             try:
@@ -273,14 +283,28 @@ class TrainedClassifier:
 
     # ------------------------------------------------------------ scoring
     def raw_logits(self, texts: list[str]) -> np.ndarray:
-        """Uncalibrated head outputs (n, 19 × heads) from the active backend."""
+        """Uncalibrated head outputs (n, 19 × heads): the encoder's from the active backend, plus the
+        lexical head's on the script heads when the model has one (lexical.py)."""
         if not texts:
             return np.zeros((0, self.n_values * len(self.heads)), dtype=np.float32)
         if self._onnx is not None:
-            return self._onnx.run(texts, max_length=self.max_length, batch_size=self.batch_size)
-        from valuedesk.classify.encoder import predict_logits
+            raw = self._onnx.run(texts, max_length=self.max_length, batch_size=self.batch_size)
+        else:
+            from valuedesk.classify.encoder import predict_logits
 
-        return predict_logits(self.net, texts, max_length=self.max_length, batch_size=self.batch_size).numpy()
+            raw = predict_logits(
+                self.net, texts, max_length=self.max_length, batch_size=self.batch_size
+            ).numpy()
+        return self.add_lexical(raw, texts)
+
+    def add_lexical(self, raw: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """`raw` encoder logits with the lexical head's added to its first columns (no-op without one)."""
+        if self.lexical is None:
+            return raw
+        lex = self.lexical.logits(texts)
+        out = np.array(raw, dtype=np.float64)
+        out[:, : lex.shape[1]] += lex
+        return out
 
     def split_heads(self, raw: np.ndarray) -> HeadLogits:
         """Raw outputs → calibrated presence logits + polarity/dominance logits (None for v1 models)."""
@@ -322,11 +346,13 @@ class TrainedClassifier:
     def classify_many(
         self, scripts: Sequence[Sequence[ScriptLine]], *, evidence: bool = True
     ) -> list[Profile]:
-        """Classify several scripts, their windows in shared batches, then the leave-one-out texts.
+        """Classify several scripts, their windows in shared batches, then the evidence passes.
 
-        Two passes: the windows decide the labels; evidence then needs leave-one-line-out texts only
-        of the window that best supports each non-absent value (`evidence_windows`), not of every
-        window — a post with nothing at stake costs no second pass at all.
+        The windows decide the labels. Evidence then reads only the window that best supports
+        each non-absent value (`evidence_windows`): a post with nothing at stake costs nothing
+        more. In such a window each line is read alone (short texts, one cheap batch) to pick at
+        most `rules.evidence_candidates` lines (`candidate_lines`), and the window is re-read
+        without each of them: leave-one-out drops for the candidates, none for the other lines.
         """
         plan: list[tuple[list[ScriptLine], list[Window]]] = []
         texts: list[str] = []
@@ -341,27 +367,65 @@ class TrainedClassifier:
             texts += [lines_text(lines[w.start : w.end]) for w in wins]
         z_all = self.head_logits(texts)
         decided: list[tuple[HeadLogits, np.ndarray, list[int]]] = []
-        loo_texts_all: list[str] = []
         pos = 0
         for lines, wins in plan:
             zw = z_all.rows(pos, pos + len(wins))
             pos += len(wins)
             labels = self._labels(lines, wins, zw)
             needed = evidence_windows(label_support(zw, labels), labels) if evidence and wins else []
-            for w in needed:
-                loo_texts_all += loo_texts(lines, wins[w], lines_text)
             decided.append((zw, labels, needed))
-        z_loo = self.head_logits(loo_texts_all) if loo_texts_all else None
+        if not evidence:
+            return [
+                self._profile(lines, wins, zw, labels, None)
+                for (lines, wins), (zw, labels, _) in zip(plan, decided, strict=True)
+            ]
+        chosen = self._evidence_candidates(plan, decided)
+        loo_all: list[str] = []
+        for (lines, wins), (_, _, needed), picks in zip(plan, decided, chosen, strict=True):
+            for w in needed:
+                loo_all += loo_texts(lines, wins[w], lines_text, picks[w])
+        z_loo = self.head_logits(loo_all) if loo_all else None
         out: list[Profile] = []
         pos = 0
-        for (lines, wins), (zw, labels, needed) in zip(plan, decided, strict=True):
+        for (lines, wins), (zw, labels, needed), picks in zip(plan, decided, chosen, strict=True):
             loo: dict[int, HeadLogits] = {}
             for w in needed:
-                n = wins[w].end - wins[w].start
                 assert z_loo is not None
-                loo[w] = z_loo.rows(pos, pos + n)
+                n = wins[w].end - wins[w].start
+                rows = z_loo.rows(pos, pos + len(picks[w]))
+                pos += len(picks[w])
+                loo[w] = _fill_rows(zw.rows(w, w + 1), rows, picks[w], n)
+            out.append(self._profile(lines, wins, zw, labels, loo))
+        return out
+
+    def _evidence_candidates(
+        self,
+        plan: list[tuple[list[ScriptLine], list[Window]]],
+        decided: list[tuple[HeadLogits, np.ndarray, list[int]]],
+    ) -> list[dict[int, list[int]]]:
+        """Per script and needed window: the positions of the lines to leave out in turn."""
+        limit = self.rules.evidence_candidates
+        solo: list[str] = []
+        out: list[dict[int, list[int]]] = []
+        for (lines, wins), (_, _, needed) in zip(plan, decided, strict=True):
+            picks: dict[int, list[int]] = {}
+            for w in needed:
+                if limit is None or wins[w].end - wins[w].start <= limit:
+                    picks[w] = list(range(wins[w].end - wins[w].start))
+                else:
+                    solo += [lines_text([lines[i]]) for i in wins[w].indices()]
+            out.append(picks)
+        z_solo = self.head_logits(solo) if solo else None
+        pos = 0
+        for (_, wins), (_, labels, needed), picks in zip(plan, decided, out, strict=True):
+            for w in needed:
+                if w in picks:
+                    continue
+                assert z_solo is not None and limit is not None
+                n = wins[w].end - wins[w].start
+                support = label_support(z_solo.rows(pos, pos + n), labels)
                 pos += n
-            out.append(self._profile(lines, wins, zw, labels, loo if evidence else None))
+                picks[w] = candidate_lines(support, labels != int(Label.ABSENT), limit)
         return out
 
     def video_logits(self, scripts: Sequence[Sequence[ScriptLine]]) -> HeadLogits:
@@ -456,6 +520,22 @@ def evidence_windows(support: np.ndarray, labels: np.ndarray) -> list[int]:
     the highest support of its label (what `attribute` reads when given no threshold)."""
     active = np.flatnonzero(labels != int(Label.ABSENT))
     return sorted({int(np.argmax(support[:, j])) for j in active})
+
+
+def _fill_rows(window: HeadLogits, rows: HeadLogits, positions: Sequence[int], n: int) -> HeadLogits:
+    """Leave-one-out logits for all `n` lines of a window: the window's own where a line was not
+    re-read (a drop of zero: no evidence), the re-read logits at `positions`."""
+
+    def fill(own: np.ndarray | None, got: np.ndarray | None) -> np.ndarray | None:
+        if own is None or got is None:
+            return None
+        full = np.repeat(own, n, axis=0)
+        full[list(positions)] = got
+        return full
+
+    presence = fill(window.presence, rows.presence)
+    assert presence is not None
+    return HeadLogits(presence, fill(window.polarity, rows.polarity), fill(window.dominance, rows.dominance))
 
 
 def _logsig(x: np.ndarray) -> np.ndarray:

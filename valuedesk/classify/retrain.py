@@ -167,6 +167,9 @@ def fine_tune(clf: TrainedClassifier, videos: Sequence[_Video], cfg: RetrainConf
             batch = [videos[i] for i in order[s : s + cfg.batch_videos]]
             texts = [t for v in batch for t in v.texts]
             logits, _ = net(**tokenize(texts, clf.max_length))
+            if clf.lexical is not None:  # the lexical head's share is kept fixed: only the encoder learns
+                lex = torch.from_numpy(clf.lexical.logits(texts)).float()
+                logits = torch.cat([logits[:, : lex.shape[1]] + lex, logits[:, lex.shape[1] :]], dim=1)
             z = logits[:, :k] * platt[:, 0] + platt[:, 1]
             at, video_z, video_pol, video_dom = 0, [], [], []
             for v in batch:
@@ -355,6 +358,8 @@ def retrain(
         "loss": losses,
     }
     save_delta(clf.net, out, meta)
+    if clf.lexical is not None:
+        clf.lexical.save(out)
     record = {
         "created_at": stamp,
         "model_id": meta["model_id"],

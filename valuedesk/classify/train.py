@@ -55,7 +55,7 @@ from valuedesk.classify.script_data import label_matrix, post_draws, post_text, 
 from valuedesk.classify.script_metrics import polarity_report
 from valuedesk.values import VALUE_IDS
 
-MODEL_ID = "valuedesk-minilm-v2"
+MODEL_ID = "valuedesk-minilm-v2.1"  # v2 + the lexical head (lexical.py)
 EVAL_SHAPES: tuple[str, ...] = ("argument", "script")  # threshold sets shipped with a model
 RUNTIME_SHAPE = "script"
 
@@ -464,6 +464,7 @@ def finish_model(
     meta["calibration"]["script"] = {"platt": tuned["platt"], "thresholds": tuned["thresholds"]}
     meta["video_rules"] = tuned["video_rules"]
     meta["dev_figures"] = tuned["dev_figures"]
+    meta["model_id"] = MODEL_ID
     (out / "config.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     (out / "training-log.json").write_text(
         json.dumps(

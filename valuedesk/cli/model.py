@@ -40,6 +40,14 @@ def register(subparsers: Any) -> None:
     )
     tr.add_argument("--no-webis", action="store_true", help="train on Touché23 only")
     tr.add_argument(
+        "--heads-only",
+        metavar="MODEL_DIR",
+        default=None,
+        help="with --data: skip the joint fine-tune and redo only stages 2-3 (script heads, lexical head, "
+        "dev tuning) on MODEL_DIR's fine-tuned encoder (e.g. models/value-minilm), writing to --out; "
+        "minutes instead of an hour",
+    )
+    tr.add_argument(
         "--scripts",
         metavar="DIR",
         default=None,
@@ -170,6 +178,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise CliError(
             f"{scripts} has no train.jsonl and dev.jsonl (the labelled script corpus; give --scripts DIR)"
         )
+    if args.heads_only:
+        return _heads_only(args, data, scripts)
     try:
         res = train(
             data,
@@ -196,6 +206,32 @@ def cmd_train(args: argparse.Namespace) -> int:
         )
     except (DataError, PostFormatError) as exc:
         raise CliError(str(exc)) from None
+    return 0
+
+
+def _heads_only(args: argparse.Namespace, data: Path, scripts: Path) -> int:
+    """`train --heads-only DIR`: stages 2-3 of the recipe on an already fine-tuned model folder."""
+    import shutil
+
+    from valuedesk.classify.evaluate import evaluate_tsv
+    from valuedesk.classify.metrics import format_report
+    from valuedesk.classify.model import TrainedClassifier, read_config
+    from valuedesk.classify.train import finish_model, load_scripts
+
+    src, out = Path(args.heads_only), Path(args.out or DEFAULT_OUT)
+    cfg = read_config(src)  # a clear error when it is not a model folder
+    if out.resolve() == src.resolve():
+        raise CliError("--out must be a new folder: --heads-only never rewrites the model it starts from")
+    if out.exists():
+        raise CliError(f"{out} exists already; give --out a new folder")
+    shutil.copytree(src, out, ignore=shutil.ignore_patterns("MODEL_CARD.md", "retrain.json"))
+    posts, dev = load_scripts(scripts)
+    seed = int(cfg.get("train_config", {}).get("seed", args.seed))
+    finish_model(out, posts, dev, seed=seed, max_length=int(cfg.get("max_length", 256)), log=print)
+    clf = TrainedClassifier(out)
+    rep = evaluate_tsv(clf, data, "validation", shape="argument")
+    print(format_report(rep, f"Touché23 validation, input=argument, model={out}", _names()))
+    print(f"model written to {out}")
     return 0
 
 
