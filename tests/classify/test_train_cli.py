@@ -114,6 +114,46 @@ def test_train_command_and_reproducibility(
     assert a.keys() == b.keys() and all(bool((a[k] == b[k]).all()) for k in a)
 
 
+def test_heads_only_redoes_stages_two_and_three(
+    tiny_model: Path, tiny_data: Path, tiny_scripts: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`train --heads-only DIR`: the encoder of DIR unchanged, script and lexical heads refitted on
+    train and chosen on dev, into a new folder; DIR itself is never written to."""
+    import numpy as np
+
+    from valuedesk.classify.encoder import load_delta
+    from valuedesk.classify.script_heads import ENCODER_SHARE_GRID, LEXICAL_C_GRID
+
+    before = {f.name: f.read_bytes() for f in tiny_model.iterdir()}
+    out = tmp_path / "heads"
+    argv = [
+        "train",
+        "--data",
+        str(tiny_data),
+        "--scripts",
+        str(tiny_scripts),
+        "--heads-only",
+        str(tiny_model),
+    ]
+    assert main([*argv, "--out", str(out)]) == 0
+    assert "input=argument" in capsys.readouterr().out
+    assert {f.name: f.read_bytes() for f in tiny_model.iterdir()} == before
+    heads = json.loads((out / "config.json").read_text())["script_heads"]
+    assert heads["encoder_share"] in ENCODER_SHARE_GRID and heads["lexical_C"] in LEXICAL_C_GRID
+    assert set(heads["dev_score_by_encoder_share"]) == {str(a) for a in ENCODER_SHARE_GRID}
+    assert (out / "lexical.safetensors").is_file() == (heads["encoder_share"] < 1.0)
+    start, refit = load_delta(tiny_model)[0], load_delta(out)[0]
+    for (name, p), (_, q) in zip(
+        start.encoder.named_parameters(), refit.encoder.named_parameters(), strict=True
+    ):
+        np.testing.assert_allclose(q.detach().numpy(), p.detach().numpy(), atol=1e-6, err_msg=name)
+    load_classifier(str(out)).classify([ScriptLine(0, 1000, "speech", "A", "Family first, always.")])
+    assert main([*argv, "--out", str(out)]) == 2
+    assert "exists already" in capsys.readouterr().err
+    assert main([*argv, "--out", str(tiny_model)]) == 2
+    assert main([*argv[:-1], str(tmp_path / "nothing"), "--out", str(tmp_path / "x")]) == 2
+
+
 def test_evaluate_project_command(
     tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

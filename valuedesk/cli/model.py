@@ -213,19 +213,28 @@ def _heads_only(args: argparse.Namespace, data: Path, scripts: Path) -> int:
     """`train --heads-only DIR`: stages 2-3 of the recipe on an already fine-tuned model folder."""
     import shutil
 
+    from valuedesk.classify.data import DataError
     from valuedesk.classify.evaluate import evaluate_tsv
     from valuedesk.classify.metrics import format_report
     from valuedesk.classify.model import TrainedClassifier, read_config
+    from valuedesk.classify.posts import PostFormatError
+    from valuedesk.classify.tokens import ModelLoadError
     from valuedesk.classify.train import finish_model, load_scripts
 
     src, out = Path(args.heads_only), Path(args.out or DEFAULT_OUT)
-    cfg = read_config(src)  # a clear error when it is not a model folder
+    try:
+        cfg = read_config(src)
+    except ModelLoadError as exc:
+        raise CliError(str(exc)) from None
     if out.resolve() == src.resolve():
         raise CliError("--out must be a new folder: --heads-only never rewrites the model it starts from")
     if out.exists():
         raise CliError(f"{out} exists already; give --out a new folder")
+    try:
+        posts, dev = load_scripts(scripts)
+    except (DataError, PostFormatError) as exc:
+        raise CliError(str(exc)) from None
     shutil.copytree(src, out, ignore=shutil.ignore_patterns("MODEL_CARD.md", "retrain.json"))
-    posts, dev = load_scripts(scripts)
     seed = int(cfg.get("train_config", {}).get("seed", args.seed))
     finish_model(out, posts, dev, seed=seed, max_length=int(cfg.get("max_length", 256)), log=print)
     clf = TrainedClassifier(out)
