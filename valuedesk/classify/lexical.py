@@ -95,7 +95,9 @@ class LexicalHead:
             vocabulary = json.loads(vocab.read_text("utf-8"))
             idf, weight = tensors["idf"], tensors["weight"]
         except Exception as exc:  # missing file or tensor, bad JSON, a safetensors header error
-            raise ModelLoadError(f"{model_dir}: unreadable lexical head ({type(exc).__name__}: {exc})") from None
+            raise ModelLoadError(
+                f"{model_dir}: unreadable lexical head ({type(exc).__name__}: {exc})"
+            ) from None
         return cls(list(vocabulary), idf.astype(np.float64), weight.astype(np.float64))
 
 
