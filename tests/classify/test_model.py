@@ -53,7 +53,7 @@ def _top(profile: Profile, n: int) -> list[str]:
 
 def test_models_folder_is_small_and_pickle_free() -> None:
     files = [p for p in MODELS.rglob("*") if p.is_file()]
-    assert sum(p.stat().st_size for p in files) <= 20 * 1024 * 1024
+    assert sum(p.stat().st_size for p in files) <= 30 * 1024 * 1024  # issue #8: shipped weights ≤ 30 MB
     assert not [p for p in files if p.suffix in (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")]
     for p in files:
         if p.suffix == ".safetensors":

@@ -121,8 +121,10 @@ def test_heads_only_redoes_stages_two_and_three(
     train and chosen on dev, into a new folder; DIR itself is never written to."""
     import numpy as np
 
+    from valuedesk.classify.argument_head import ARGUMENT_C
     from valuedesk.classify.encoder import load_delta
-    from valuedesk.classify.script_heads import ENCODER_SHARE_GRID, LEXICAL_C_GRID
+    from valuedesk.classify.script_heads import ENCODER_SHARE_GRID, LEXICAL_C_GRID, LEXICAL_FEATURES
+    from valuedesk.values import VALUE_IDS
 
     before = {f.name: f.read_bytes() for f in tiny_model.iterdir()}
     out = tmp_path / "heads"
@@ -138,9 +140,17 @@ def test_heads_only_redoes_stages_two_and_three(
     assert main([*argv, "--out", str(out)]) == 0
     assert "input=argument" in capsys.readouterr().out
     assert {f.name: f.read_bytes() for f in tiny_model.iterdir()} == before
-    heads = json.loads((out / "config.json").read_text())["script_heads"]
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["argument_head"]["C"] == ARGUMENT_C and cfg["argument_head"]["train_arguments"] > 0
+    assert 0.0 <= cfg["crossfit_macro_f1"]["argument"] <= 1.0
+    assert set(cfg["calibration"]["argument"]["thresholds"]) == set(VALUE_IDS)
+    heads = cfg["script_heads"]
     assert heads["encoder_share"] in ENCODER_SHARE_GRID and heads["lexical_C"] in LEXICAL_C_GRID
-    assert set(heads["dev_score_by_encoder_share"]) == {str(a) for a in ENCODER_SHARE_GRID}
+    assert set(heads["lexical_tried"]) == set(LEXICAL_FEATURES)
+    assert all(
+        set(t["dev_score_by_encoder_share"]) == {str(a) for a in ENCODER_SHARE_GRID}
+        for t in heads["lexical_tried"].values()
+    )
     assert (out / "lexical.safetensors").is_file() == (heads["encoder_share"] < 1.0)
     start, refit = load_delta(tiny_model)[0], load_delta(out)[0]
     for (name, p), (_, q) in zip(

@@ -428,9 +428,30 @@ def train(
         "dev_scripts": len(dev),
     }
     save_delta(net, out, meta)
-    finish_model(out, posts, dev, seed=cfg.seed, max_length=cfg.max_length, log=log)
+    finish_model(
+        out, posts, dev, seed=cfg.seed, max_length=cfg.max_length, arguments=(train_ds, val_ds), log=log
+    )
     meta = json.loads((out / "config.json").read_text(encoding="utf-8"))
     return TrainResult(out, meta, history, time.time() - t_start)
+
+
+def _refit_arguments(
+    out: Path, train_ds: Dataset, val_ds: Dataset, *, max_length: int, log: Callable[[str], None]
+) -> None:
+    """Stage 2b: the argument head refitted, its calibration and cross-fitted F1 on validation."""
+    from valuedesk.classify.argument_head import argument_logits, refit_argument_head
+
+    refit_argument_head(out, train_ds, max_length=max_length, log=log)
+    gold = val_ds.label_matrix()
+    logits = argument_logits(out, val_ds, max_length)
+    calib = calibrate(gold, {"argument": logits})["argument"]
+    prob = apply_platt(logits, np.array(list(calib["platt"].values())))
+    honest = round(crossfit_macro_f1(gold, prob, [a.conclusion for a in val_ds.arguments]), 4)
+    log(f"argument head: cross-fitted Touché23 validation macro_f1 {honest}")
+    meta = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    meta["calibration"]["argument"] = calib
+    meta.setdefault("crossfit_macro_f1", {})["argument"] = honest
+    (out / "config.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
 
 def finish_model(
@@ -440,11 +461,14 @@ def finish_model(
     *,
     seed: int,
     max_length: int,
+    arguments: tuple[Dataset, Dataset] | None = None,
     log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Stage 2 and 3 on a jointly fine-tuned model folder, in place: refit the script heads on the
-    train split (regularisation chosen on dev, script_heads.py), then fit the run-time calibration,
-    thresholds and video rules on dev (tune.py). Returns the dev figures (optimistic: tuned on dev)."""
+    train split (regularisation chosen on dev, script_heads.py) and, given (training, validation)
+    `arguments`, the argument head on the training arguments with its calibration on validation
+    (argument_head.py); then fit the run-time calibration, thresholds and video rules on dev
+    (tune.py). Returns the dev figures (optimistic: tuned on dev)."""
     from valuedesk.classify.model import TrainedClassifier, VideoRules
     from valuedesk.classify.script_heads import refit_script_heads
     from valuedesk.classify.tune import dev_objective, tune_on_dev
@@ -455,6 +479,8 @@ def finish_model(
     log(
         f"script heads refitted on {chosen['train_draws']} draws of {chosen['train_posts']} train posts, C={chosen['C']}"
     )
+    if arguments is not None:
+        _refit_arguments(out, *arguments, max_length=max_length, log=log)
     rules = VideoRules(window_tokens=max_length - 8)
     # Run-time calibration, thresholds and rules: fitted on dev posts through the classifier's own path.
     clf = TrainedClassifier(out, backend="torch")

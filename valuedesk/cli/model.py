@@ -219,7 +219,7 @@ def _heads_only(args: argparse.Namespace, data: Path, scripts: Path) -> int:
     from valuedesk.classify.model import TrainedClassifier, read_config
     from valuedesk.classify.posts import PostFormatError
     from valuedesk.classify.tokens import ModelLoadError
-    from valuedesk.classify.train import finish_model, load_scripts
+    from valuedesk.classify.train import finish_model, load_scripts, load_training_data
 
     src, out = Path(args.heads_only), Path(args.out or DEFAULT_OUT)
     try:
@@ -232,11 +232,14 @@ def _heads_only(args: argparse.Namespace, data: Path, scripts: Path) -> int:
         raise CliError(f"{out} exists already; give --out a new folder")
     try:
         posts, dev = load_scripts(scripts)
+        arguments = load_training_data(data, _webis_dir(args, data), print)
     except (DataError, PostFormatError) as exc:
         raise CliError(str(exc)) from None
     shutil.copytree(src, out, ignore=shutil.ignore_patterns("MODEL_CARD.md", "retrain.json"))
     seed = int(cfg.get("train_config", {}).get("seed", args.seed))
-    finish_model(out, posts, dev, seed=seed, max_length=int(cfg.get("max_length", 256)), log=print)
+    finish_model(
+        out, posts, dev, seed=seed, max_length=int(cfg.get("max_length", 256)), arguments=arguments, log=print
+    )
     clf = TrainedClassifier(out)
     rep = evaluate_tsv(clf, data, "validation", shape="argument")
     print(format_report(rep, f"Touché23 validation, input=argument, model={out}", _names()))

@@ -238,6 +238,11 @@ class RayPool:
         actor = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=0)(_Actor)
         self._actors = [actor.remote(settings.to_dict()) for _ in range(self.workers)]
         self._idle = list(range(self.workers))
+        # Pids are asked while the actors are idle: an actor runs one method at a time, so asking a
+        # busy one would wait for its video. An actor that died is asked again once it is idle.
+        self._pids: dict[int, int] = {}
+        for index in range(self.workers):
+            self._ask_pid(index, timeout=300)
         self._queue: list[tuple[int, Path, PostInfo]] = []
         self._running: dict[Any, tuple[int, int]] = {}  # ObjectRef -> (key, actor index)
 
@@ -262,23 +267,32 @@ class RayPool:
         exceptions = self._ray.exceptions
         for ref in ready:
             key, index = self._running.pop(ref)
-            self._idle.append(index)
+            outcome: AnalysisOutput | BaseException
             try:
-                yield key, self._ray.get(ref)
+                outcome = self._ray.get(ref)
             except (exceptions.RayActorError, exceptions.WorkerCrashedError, exceptions.ObjectLostError):
-                yield key, WorkerLost("the Ray worker analysing it died")
+                # Ray restarts the actor; work sent before it is back fails the same way, so the
+                # retry waits for it (asking its new pid) before the actor counts as idle again.
+                self._pids.pop(index, None)
+                self._ask_pid(index, timeout=300)
+                outcome = WorkerLost("the Ray worker analysing it died")
             except exceptions.RayTaskError as exc:
-                yield key, exc.as_instanceof_cause()
+                outcome = exc.as_instanceof_cause()
+            self._idle.append(index)
+            yield key, outcome
         self._dispatch()
 
+    def _ask_pid(self, index: int, timeout: float) -> None:
+        try:
+            self._pids[index] = int(self._ray.get(self._actors[index].pid.remote(), timeout=timeout))
+        except Exception:  # a restarting actor: no pid right now
+            self._pids.pop(index, None)
+
     def worker_pids(self) -> list[int]:
-        pids = []
-        for actor in self._actors:
-            try:
-                pids.append(int(self._ray.get(actor.pid.remote(), timeout=30)))
-            except Exception:  # a restarting actor: no pid right now
-                continue
-        return pids
+        for index in list(self._idle):
+            if index not in self._pids:
+                self._ask_pid(index, timeout=30)
+        return [self._pids[i] for i in range(self.workers) if i in self._pids]
 
     def close(self) -> None:
         for actor in self._actors:
