@@ -14,7 +14,7 @@ from valuedesk.classify.lexical import (
     LexicalHead,
     char_wb_terms,
     fit_vectorizers,
-    terms,
+    word_terms,
 )
 from valuedesk.classify.tokens import ModelLoadError
 
@@ -33,7 +33,7 @@ CHARS = BlockSpec("char_wb", (2, 5), min_df=1, max_features=1000)
 
 
 def test_terms_are_words_then_word_pairs() -> None:
-    assert terms("Rules are 4 LOSERS #noRules") == [
+    assert word_terms("Rules are 4 LOSERS #noRules", 1, 2) == [
         "rules", "are", "losers", "norules", "rules are", "are losers", "losers norules",
     ]  # fmt: skip
 

@@ -61,11 +61,6 @@ def char_wb_terms(text: str, lo: int = 2, hi: int = 5) -> list[str]:
 ANALYZERS: dict[str, Callable[[str, int, int], list[str]]] = {"word": word_terms, "char_wb": char_wb_terms}
 
 
-def terms(text: str) -> list[str]:
-    """Unigrams then bigrams of a text (the word block of the shipped head)."""
-    return word_terms(text, 1, 2)
-
-
 @dataclass
 class Block:
     analyzer: str

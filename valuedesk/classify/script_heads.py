@@ -14,8 +14,9 @@ so inference, ONNX export and the delta format do not change.
 A lexical head (lexical.py: TF-IDF n-grams of the same draws — words, or words + characters,
 LEXICAL_FEATURES — with its own regularisation) is fitted beside it, and the script logits are
 `share · encoder + (1 − share) · lexical`; features, C and share (ENCODER_SHARE_GRID; 1.0 drops
-the lexical head) are chosen together on dev. Fitting the two apart and mixing their logits read dev better than
-one regression on both feature sets (measured while choosing: 1.32 vs 1.15 on the dev score).
+the lexical head) are chosen together on dev. Fitting the two apart and mixing their logits read
+dev better than one regression on both feature sets (measured while choosing: 1.32 vs 1.15 on
+the dev score).
 """
 
 from __future__ import annotations

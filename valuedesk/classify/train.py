@@ -55,7 +55,7 @@ from valuedesk.classify.script_data import label_matrix, post_draws, post_text, 
 from valuedesk.classify.script_metrics import polarity_report
 from valuedesk.values import VALUE_IDS
 
-MODEL_ID = "valuedesk-minilm-v2.1"  # v2 + the lexical head (lexical.py)
+MODEL_ID = "valuedesk-minilm-v2.1"  # v2 + a lexical head (lexical.py) + the refitted argument head
 EVAL_SHAPES: tuple[str, ...] = ("argument", "script")  # threshold sets shipped with a model
 RUNTIME_SHAPE = "script"
 

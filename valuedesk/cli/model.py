@@ -43,8 +43,8 @@ def register(subparsers: Any) -> None:
         "--heads-only",
         metavar="MODEL_DIR",
         default=None,
-        help="with --data: skip the joint fine-tune and redo only stages 2-3 (script heads, lexical head, "
-        "dev tuning) on MODEL_DIR's fine-tuned encoder (e.g. models/value-minilm), writing to --out; "
+        help="with --data: skip the joint fine-tune and redo only stages 2-3 (script, lexical and argument "
+        "heads, dev tuning) on MODEL_DIR's fine-tuned encoder (e.g. models/value-minilm), writing to --out; "
         "minutes instead of an hour",
     )
     tr.add_argument(
